@@ -1,0 +1,156 @@
+"""The run log: one JSON document per run, the single source of truth about what ran.
+
+Pydantic models with a schema version. `RunStore` in `runstore.py` persists them atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+RUNLOG_SCHEMA_VERSION = 1
+RUN_ID_PATTERN = r"^[0-9]{8}T[0-9]{6}-[0-9a-f]{6}$"
+
+
+class RunStatus(str, Enum):
+    pending = "pending"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+    cancelled = "cancelled"
+    interrupted = "interrupted"
+
+
+class StepStatus(str, Enum):
+    pending = "pending"
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+    upstream_failed = "upstream_failed"
+    cancelled = "cancelled"
+    cached = "cached"
+    not_selected = "not_selected"
+
+
+FINISHED_STEP_STATUSES = frozenset(
+    {
+        StepStatus.succeeded,
+        StepStatus.failed,
+        StepStatus.upstream_failed,
+        StepStatus.cancelled,
+        StepStatus.cached,
+        StepStatus.not_selected,
+    }
+)
+
+
+class Mode(str, Enum):
+    only = "only"
+    upstream = "upstream"
+    downstream = "downstream"
+    all = "all"
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """Unique and sortable by time: `20261122T101500-3fa9c1`."""
+    now = now or utcnow()
+    return f"{now.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+
+
+class ErrorInfo(BaseModel):
+    name: str
+    message: str
+    traceback: str = ""
+    cell_index: int | None = None
+
+
+class CatalogAccess(BaseModel):
+    name: str
+    sha256: str
+    size: int
+    path: str = ""
+    time: datetime = Field(default_factory=utcnow)
+
+
+class Attempt(BaseModel):
+    number: int
+    status: StepStatus = StepStatus.pending
+    start: datetime | None = None
+    end: datetime | None = None
+    duration_s: float | None = None
+    output_notebook: str | None = None
+    log_file: str | None = None
+    skipped_cells: list[int] = Field(default_factory=list)
+    cell_progress: tuple[int, int] | None = None  # (current cell, number of code cells)
+    catalog_reads: list[CatalogAccess] = Field(default_factory=list)
+    catalog_writes: list[CatalogAccess] = Field(default_factory=list)
+    error: ErrorInfo | None = None
+
+
+class StepRecord(BaseModel):
+    id: str
+    notebook: str
+    status: StepStatus = StepStatus.pending
+    source_sha256: str | None = None
+    kernel: str | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    depends_on: list[str] = Field(default_factory=list)
+    attempts: list[Attempt] = Field(default_factory=list)
+
+    @property
+    def last_attempt(self) -> Attempt | None:
+        return self.attempts[-1] if self.attempts else None
+
+
+class Environment(BaseModel):
+    python: str = ""
+    papermill: str = ""
+    nbclient: str = ""
+    runnable_jupyter: str = ""
+    kernels: dict[str, str] = Field(default_factory=dict)  # kernel name -> language version
+    git_commit: str | None = None
+    git_dirty: bool | None = None
+    hostname: str = Field(default_factory=lambda: os.uname().nodename)
+
+
+class RunAttempt(BaseModel):
+    """One execution pass over the run's steps: the first run or a retry."""
+
+    number: int
+    start: datetime | None = None
+    end: datetime | None = None
+    steps: list[str] = Field(default_factory=list)  # ids scheduled in this attempt
+
+
+class RunLog(BaseModel):
+    schema_version: int = RUNLOG_SCHEMA_VERSION
+    run_id: str
+    pipeline: str  # path of the pipeline file as given (relative to the workspace root)
+    pipeline_sha256: str
+    pipeline_structure: dict[str, list[str]] = Field(default_factory=dict)  # id -> depends_on
+    selection: list[str] = Field(default_factory=list)
+    mode: Mode = Mode.all
+    parameters: dict[str, Any] = Field(default_factory=dict)  # run overrides
+    status: RunStatus = RunStatus.pending
+    start: datetime | None = None
+    end: datetime | None = None
+    attempts: list[RunAttempt] = Field(default_factory=list)
+    environment: Environment = Field(default_factory=Environment)
+    catalog_dir: str = ""
+    run_dir: str = ""
+    steps: dict[str, StepRecord] = Field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for record in self.steps.values():
+            out[record.status.value] = out.get(record.status.value, 0) + 1
+        return out

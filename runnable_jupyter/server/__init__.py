@@ -1,0 +1,1 @@
+"""The Jupyter server extension: a thin REST + events layer over the engine."""

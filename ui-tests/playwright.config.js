@@ -1,0 +1,40 @@
+/**
+ * Playwright configuration for the galata UI tests: Debian's Chromium, no browser download,
+ * JupyterLab started on 127.0.0.1 by Playwright itself.
+ */
+const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+
+const port = process.env.UI_TEST_PORT || '8888';
+
+module.exports = {
+  ...baseConfig,
+  timeout: 120000,
+  retries: process.env.CI ? 1 : 0,
+  workers: 1,
+  reporter: [['list'], ['json', { outputFile: 'test-results/results.json' }]],
+  use: {
+    ...baseConfig.use,
+    baseURL: `http://127.0.0.1:${port}`,
+    video: 'off',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic'
+      ]
+    }
+  },
+  webServer: {
+    command: 'jlpm start',
+    url: `http://127.0.0.1:${port}/lab`,
+    timeout: 120 * 1000,
+    reuseExistingServer: !process.env.CI
+  }
+};
