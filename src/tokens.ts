@@ -1,0 +1,103 @@
+/**
+ * Tokens and shared types that join the runnable-jupyter plugins.
+ *
+ * `runnable-jupyter:editor` provides IPipelineEditorTracker (the open pipeline editors, their
+ * steps and graph selection); `runnable-jupyter:runs` provides IRunService (runs, live step
+ * states from the server's events). Each side only depends on these interfaces.
+ */
+import { IWidgetTracker } from '@jupyterlab/apputils';
+import { DocumentRegistry } from '@jupyterlab/docregistry';
+import { Token } from '@lumino/coreutils';
+import { ISignal } from '@lumino/signaling';
+import { Widget } from '@lumino/widgets';
+
+/** Step statuses, as in the engine's run log (`runnable_jupyter/runlog.py`). */
+export type StepStatus =
+  | 'pending'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'upstream_failed'
+  | 'cancelled'
+  | 'cached'
+  | 'not_selected';
+
+/** Run statuses, as in the engine's run log. */
+export type RunStatus =
+  | 'pending'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled'
+  | 'interrupted';
+
+/** Which steps a run takes, given a selection (see the engine's planning). */
+export type RunMode = 'only' | 'upstream' | 'downstream' | 'all';
+
+/** The live state of one step in the run shown for a pipeline. */
+export interface IStepState {
+  status: StepStatus;
+  /** ISO time the current/last attempt started. */
+  start?: string | null;
+  durationS?: number | null;
+  /** "cell 3 of 12" while running. */
+  cell?: number | null;
+  cells?: number | null;
+  error?: { name: string; message: string; cellIndex?: number | null } | null;
+  /** Executed notebook, relative to the server root. */
+  outputNotebook?: string | null;
+}
+
+/** A step as the editor knows it (from the pipeline file). */
+export interface IStepInfo {
+  id: string;
+  notebook: string;
+}
+
+/** An open pipeline editor, as other plugins see it. */
+export interface IPipelineEditor extends Widget {
+  readonly context: DocumentRegistry.IContext<DocumentRegistry.IModel>;
+  /** Path of the pipeline file, relative to the server root. */
+  readonly pipelinePath: string;
+  /** The steps, in file order. */
+  readonly steps: ReadonlyArray<IStepInfo>;
+  /** Parameters at pipeline level (to prefill run parameters). */
+  readonly parameters: Readonly<Record<string, unknown>>;
+  readonly stepsChanged: ISignal<IPipelineEditor, void>;
+  /** Selected step ids (graph selection: click, shift-click, box). */
+  readonly selection: ReadonlyArray<string>;
+  readonly selectionChanged: ISignal<IPipelineEditor, ReadonlyArray<string>>;
+  setSelection(ids: ReadonlyArray<string>): void;
+  /** Add notebooks (paths relative to the server root) as steps; returns ids added. */
+  addNotebooks(paths: ReadonlyArray<string>): Promise<string[]>;
+}
+
+export interface IPipelineEditorTracker extends IWidgetTracker<IPipelineEditor> {}
+
+export const IPipelineEditorTracker = new Token<IPipelineEditorTracker>(
+  'runnable-jupyter:IPipelineEditorTracker',
+  'The open pipeline editors.'
+);
+
+/** Runs of pipelines and the live state of their steps. */
+export interface IRunService {
+  /** Step states of the run shown for this pipeline (latest, or the one picked in history). */
+  stepStates(pipelinePath: string): ReadonlyMap<string, IStepState>;
+  /** Emits the pipeline path whose shown run changed. */
+  readonly changed: ISignal<IRunService, string>;
+  /** The run in progress for that pipeline, if any. */
+  activeRunId(pipelinePath: string): string | null;
+  startRun(
+    pipelinePath: string,
+    steps: ReadonlyArray<string>,
+    mode: RunMode,
+    parameters?: Record<string, unknown>
+  ): Promise<string>;
+  cancelRun(runId: string): Promise<void>;
+  retryRun(runId: string): Promise<void>;
+}
+
+export const IRunService = new Token<IRunService>(
+  'runnable-jupyter:IRunService',
+  'Runs of pipelines and live step states.'
+);
