@@ -1,0 +1,135 @@
+"""Persisting run logs: one folder per run, holding `run.json` and the run's step outputs.
+
+`run.json` is rewritten on every status change, always atomically (a temporary file in the same
+folder, then `os.replace`), so a reader never sees half a document even if the writer crashes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .errors import BadRequest, RunNotFound
+from .pipeline import pipeline_stem
+from .runlog import RUN_ID_PATTERN, RunLog
+
+RUN_LOG_NAME = "run.json"
+RUNS_SUFFIX = ".runs"
+
+_RUN_ID = re.compile(RUN_ID_PATTERN)
+# One lock for every store: several stores may point at the same folder (one per request).
+_SAVE_LOCK = threading.Lock()
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+logger = logging.getLogger(__name__)
+
+
+def runs_dir_for(pipeline_path: Path) -> Path:
+    """`WS/sub/etl.pipeline.json` -> `WS/sub/etl.runs`."""
+    return pipeline_path.parent / f"{pipeline_stem(pipeline_path)}{RUNS_SUFFIX}"
+
+
+def check_run_id(run_id: str) -> str:
+    """Refuse anything that is not a run id before it is used as a folder name."""
+    if not isinstance(run_id, str) or not _RUN_ID.fullmatch(run_id):
+        raise BadRequest(
+            f"'{run_id}' is not a run id: run ids look like 20261122T101500-3fa9c1",
+            {"run_id": str(run_id)},
+        )
+    return run_id
+
+
+class RunStore:
+    """The run logs of one pipeline, in `runs_dir/RUN_ID/run.json`."""
+
+    def __init__(self, runs_dir: Path) -> None:
+        self.runs_dir = Path(runs_dir)
+
+    def run_dir(self, run_id: str) -> Path:
+        return self.runs_dir / check_run_id(run_id)
+
+    def run_log_path(self, run_id: str) -> Path:
+        return self.run_dir(run_id) / RUN_LOG_NAME
+
+    def save(self, log: RunLog) -> Path:
+        """Write the run log atomically, creating the run's folder when needed."""
+        target = self.run_log_path(log.run_id)
+        text = log.model_dump_json(indent=2)
+        with _SAVE_LOCK:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(
+                dir=target.parent, prefix=".run.", suffix=".json.tmp"
+            )
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                    stream.write(text)
+                    stream.flush()
+                    os.fsync(stream.fileno())
+                os.replace(temporary, target)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        return target
+
+    def load(self, run_id: str) -> RunLog:
+        path = self.run_log_path(run_id)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise RunNotFound(
+                f"run {run_id} not found in {self.runs_dir}", {"run_id": run_id}
+            ) from None
+        return RunLog.model_validate_json(text)
+
+    def exists(self, run_id: str) -> bool:
+        return self.run_log_path(run_id).is_file()
+
+    def list(self) -> list[RunLog]:
+        """Every readable run log, newest first."""
+        if not self.runs_dir.is_dir():
+            return []
+        logs = []
+        for entry in self.runs_dir.iterdir():
+            if not _RUN_ID.fullmatch(entry.name) or not (entry / RUN_LOG_NAME).is_file():
+                continue
+            try:
+                logs.append(self.load(entry.name))
+            except (OSError, ValueError, ValidationError) as error:
+                # A foreign or damaged file must not hide the other runs.
+                logger.warning("skipping unreadable run log %s: %s", entry, error)
+        # Run ids sort by their creation second; the start time orders runs within one second.
+        return sorted(logs, key=lambda log: (log.run_id[:15], log.start or _EPOCH), reverse=True)
+
+
+# Folders never searched for runs: tool caches and environments, often huge.
+_SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "env"})
+
+
+def find_runs_dirs(root: Path, max_dirs: int = 20_000) -> list[Path]:
+    """Every `*.runs` folder under `root`, skipping hidden folders and environments.
+
+    Bounded by `max_dirs` folders visited, so a huge workspace cannot stall the caller.
+    """
+    found: list[Path] = []
+    visited = 0
+    for current, subdirs, _files in os.walk(root):
+        visited += 1
+        if visited > max_dirs:
+            logger.warning("stopped looking for runs after %d folders under %s", max_dirs, root)
+            break
+        keep = []
+        for name in sorted(subdirs):
+            if name.startswith(".") or name in _SKIPPED_DIRS:
+                continue
+            if name.endswith(RUNS_SUFFIX):
+                found.append(Path(current) / name)
+            else:
+                keep.append(name)
+        subdirs[:] = keep  # os.walk descends only into what is left
+    return found

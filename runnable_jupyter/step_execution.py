@@ -1,0 +1,573 @@
+"""Run one `StepJob` with papermill in a fresh kernel, in the current process.
+
+Used by the worker processes of `local_executor`; also callable directly (tests, a future Dask
+worker). The papermill flow is kept (load, parameterize, execute with an engine, raise for cell
+errors, write the output notebook); runnable-jupyter plugs in through a papermill engine,
+registered under `ENGINE_NAME`, whose notebook client:
+
+- leaves cells tagged with a skip tag unexecuted and unchanged (source, outputs, execution count),
+- reports "cell i of n" as each code cell starts and the kernel's pid as soon as it runs,
+- launches the kernel with the step's environment and working directory (no process-wide chdir).
+
+Cancel and timeout work by stopping the kernel's process group (jupyter_client starts kernels in
+their own session): nbclient then sees a dead kernel and execution ends, never hangs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback as traceback_module
+from pathlib import Path
+from typing import Any, BinaryIO, Callable, Protocol, TextIO
+
+import nbformat
+import psutil
+from nbclient.exceptions import DeadKernelError
+from nbclient.util import run_sync
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import Engine, papermill_engines
+from papermill.exceptions import PapermillExecutionError, strip_color
+from papermill.execute import (
+    prepare_notebook_metadata,
+    raise_for_execution_errors,
+    remove_error_markers,
+)
+from papermill.iorw import load_notebook_node, write_ipynb
+from papermill.log import logger as papermill_logger
+from papermill.parameterize import parameterize_notebook
+
+from .executor import StepJob, StepProgress, StepResult
+from .runlog import CatalogAccess, ErrorInfo, StepStatus, utcnow
+
+log = logging.getLogger(__name__)
+
+ENGINE_NAME = "runnable_jupyter"
+FALLBACK_KERNEL = "python3"
+# nbclient skips this tag on its own, so plain papermill never runs such cells: always skip it too.
+NBCLIENT_SKIP_TAG = "skip-execution"
+KERNEL_STOP_GRACE_S = 2.0
+KERNEL_START_TIMEOUT_S = 60
+
+
+class CancelSignal(Protocol):
+    """A `threading.Event` or `multiprocessing.Event`: set it to cancel the step."""
+
+    def is_set(self) -> bool: ...
+
+
+# ---------------------------------------------------------------------------- process groups
+
+
+def _leader_running(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def signal_process_group(pgid: int, signum: int) -> bool:
+    """Send `signum` to a process group; False when the group no longer exists."""
+    try:
+        os.killpg(pgid, signum)
+        return True
+    except (ProcessLookupError, PermissionError):
+        return False
+
+
+def stop_process_group(pgid: int, grace_s: float = KERNEL_STOP_GRACE_S) -> None:
+    """SIGTERM a kernel's process group, then SIGKILL whatever is left after `grace_s`."""
+    if not signal_process_group(pgid, signal.SIGTERM):
+        return
+    deadline = time.monotonic() + grace_s
+    while time.monotonic() < deadline and _leader_running(pgid):
+        time.sleep(0.05)
+    signal_process_group(pgid, signal.SIGKILL)  # also reaches children the kernel started
+
+
+class _KernelGuard:
+    """Stops the step's kernel when the step is cancelled or runs past its time limit.
+
+    A watchdog thread polls the cancel signal and the deadline; `reason` says why it fired.
+    """
+
+    def __init__(self, cancel: CancelSignal | None, timeout_s: float | None) -> None:
+        self.reason: str | None = None  # "cancelled" | "timeout"
+        self._cancel = cancel
+        self._deadline = time.monotonic() + timeout_s if timeout_s else None
+        self._lock = threading.Lock()
+        self._pgid: int | None = None
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+        if cancel is not None or self._deadline is not None:
+            self._thread = threading.Thread(target=self._watch, name="kernel-guard", daemon=True)
+            self._thread.start()
+
+    def check(self) -> None:
+        """Poll once (used before starting anything)."""
+        if self._cancel is not None and self._cancel.is_set():
+            self._fire("cancelled")
+        elif self._deadline is not None and time.monotonic() >= self._deadline:
+            self._fire("timeout")
+
+    def kernel_started(self, pid: int) -> None:
+        with self._lock:
+            self._pgid = pid
+            late = self.reason is not None
+        if late:  # cancelled while the kernel was starting
+            signal_process_group(pid, signal.SIGKILL)
+
+    def _watch(self) -> None:
+        while not self._done.wait(0.1):
+            self.check()
+            if self.reason is not None:
+                return
+
+    def _fire(self, reason: str) -> None:
+        with self._lock:
+            if self.reason is not None:
+                return
+            self.reason = reason
+            pgid = self._pgid
+        if pgid is not None:
+            stop_process_group(pgid)
+
+    def close(self) -> None:
+        """Stop watching and make sure nothing of the kernel's process group is left."""
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join()
+        with self._lock:
+            pgid = self._pgid
+        if pgid is not None:
+            signal_process_group(pgid, signal.SIGKILL)
+
+
+# ---------------------------------------------------------------------------- papermill engine
+
+
+class StepNotebookClient(PapermillNotebookClient):
+    """papermill's notebook client with skip tags, progress and kernel-launch hooks."""
+
+    def __init__(self, nb_man: Any, *, step: _StepRun, **kwargs: Any) -> None:
+        super().__init__(nb_man, **kwargs)
+        self.step = step
+
+    async def async_start_new_kernel(self, **kwargs: Any) -> None:
+        await super().async_start_new_kernel(**{**kwargs, **self.step.kernel_launch})
+        pid = getattr(getattr(self.km, "provisioner", None), "pid", None)
+        if pid is not None:
+            self.step.kernel_started(pid)
+
+    async def async_execute_cell(
+        self,
+        cell: Any,
+        cell_index: int,
+        execution_count: int | None = None,
+        store_history: bool = True,
+    ) -> Any:
+        original = self.step.skipped.get(cell_index)
+        if original is not None:
+            # papermill cleared outputs when the run started: put the cell back as it was.
+            cell.outputs = nbformat.from_dict(original["outputs"])
+            cell.execution_count = original["execution_count"]
+            return cell
+        self.step.cell_starting(cell_index)
+        return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+
+    # nbclient builds its sync methods with run_sync at class creation: rebind the overrides.
+    start_new_kernel = run_sync(async_start_new_kernel)
+    execute_cell = run_sync(async_execute_cell)
+
+
+class StepEngine(Engine):
+    """A papermill engine running `StepNotebookClient` (registered as `ENGINE_NAME`)."""
+
+    @classmethod
+    def execute_managed_notebook(  # type: ignore[override]
+        cls,
+        nb_man: Any,
+        kernel_name: str,
+        *,
+        step: _StepRun,
+        log_output: bool = False,
+        stdout_file: TextIO | None = None,
+        stderr_file: TextIO | None = None,
+        start_timeout: int = KERNEL_START_TIMEOUT_S,
+        **_ignored: Any,
+    ) -> Any:
+        client = StepNotebookClient(
+            nb_man,
+            step=step,
+            kernel_name=kernel_name,
+            log=papermill_logger,
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+            startup_timeout=start_timeout,
+            timeout=None,  # the step's wall clock limit is enforced by _KernelGuard
+        )
+        return client.execute()
+
+
+papermill_engines.register(ENGINE_NAME, StepEngine)
+
+
+# ---------------------------------------------------------------------------- preparing a step
+
+
+def resolve_kernel_name(requested: str | None, nb: Any) -> str:
+    """The kernel a step runs in: the step's `kernel`, else the notebook's kernelspec, else
+    `python3`.
+
+    Plain papermill refuses a notebook without kernel metadata ("No kernel name found") unless a
+    kernel is named; VS Code's blank notebooks and most of nbclient's test notebooks have none.
+    runnable-jupyter runs those in `python3`, exactly like `papermill -k python3`, instead of
+    failing the step: pipelines are Python pipelines and the result is the same as papermill's.
+    """
+    return requested or (nb.metadata.get("kernelspec") or {}).get("name") or FALLBACK_KERNEL
+
+
+def _check_kernel_and_language(nb: Any, kernel_name: str) -> None:
+    """Fail clearly on an unknown kernel; give papermill a language when the notebook has none."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    manager = KernelSpecManager()
+    try:
+        spec = manager.get_kernel_spec(kernel_name)
+    except NoSuchKernel:
+        available = ", ".join(sorted(manager.find_kernel_specs())) or "none"
+        raise NoSuchKernel(
+            f"kernel '{kernel_name}' is not installed (installed kernels: {available}): set the "
+            "step's `kernel` to one of them or install it"
+        ) from None
+    language_info = nb.metadata.get("language_info") or {}
+    if not language_info.get("name") and not (nb.metadata.get("kernelspec") or {}).get("language"):
+        nb.metadata["language_info"] = {**language_info, "name": spec.language}
+
+
+def _package_root() -> str:
+    return str(Path(__file__).resolve().parent.parent)
+
+
+def kernel_environment(job: StepJob) -> dict[str, str]:
+    """The kernel's environment: ours, the RUNNABLE_JUPYTER_* variables of the notebook-side
+    catalog API, and a PYTHONPATH entry for `runnable_jupyter` when only PYTHONPATH (not the
+    installed environment) makes it importable here."""
+    env = dict(os.environ)
+    env.update(
+        RUNNABLE_JUPYTER_CATALOG_DIR=job.catalog_dir,
+        RUNNABLE_JUPYTER_PIPELINE=job.pipeline_path,
+        RUNNABLE_JUPYTER_RUN_ID=job.run_id,
+        RUNNABLE_JUPYTER_STEP_ID=job.step_id,
+        RUNNABLE_JUPYTER_ACCESS_LOG=job.access_log,
+    )
+    root = _package_root()
+    pythonpath = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    from_pythonpath = {str(Path(p).resolve()) for p in pythonpath}
+    on_sys_path = {str(Path(p or ".").resolve()) for p in sys.path}
+    if root not in on_sys_path or root in from_pythonpath:
+        env["PYTHONPATH"] = os.pathsep.join([root, *[p for p in pythonpath if p != root]])
+    return env
+
+
+def _code_cell_plan(nb: Any, skip_tags: set[str]) -> tuple[dict[int, Any], list[int]]:
+    """(skipped code cells: index -> copy of outputs and count, indices of cells to execute)."""
+    skipped: dict[int, Any] = {}
+    executed: list[int] = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        if skip_tags & set(cell.metadata.get("tags") or []):
+            skipped[index] = json.loads(
+                json.dumps(
+                    {"outputs": cell.get("outputs", []), "execution_count": cell.execution_count}
+                )
+            )
+        elif cell.source.strip():  # nbclient does not execute empty cells
+            executed.append(index)
+    return skipped, executed
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def read_access_log(path: str, offset: int = 0) -> tuple[list[CatalogAccess], list[CatalogAccess]]:
+    """Catalog (reads, writes) recorded by the notebook API in `path` after byte `offset`."""
+    reads: list[CatalogAccess] = []
+    writes: list[CatalogAccess] = []
+    try:
+        with open(path, "rb") as stream:
+            if offset > os.fstat(stream.fileno()).st_size:
+                offset = 0  # the file was replaced
+            stream.seek(offset)
+            data = stream.read().decode("utf-8", "replace")
+    except OSError:
+        return reads, writes
+    for line in data.splitlines():
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+            access = CatalogAccess.model_validate(
+                {k: v for k, v in entry.items() if k in CatalogAccess.model_fields}
+            )
+        except ValueError as exc:
+            log.warning("ignoring a malformed line in %s: %s", path, exc)
+            continue
+        {"read": reads, "write": writes}.get(entry.get("op"), []).append(access)
+    return reads, writes
+
+
+# ---------------------------------------------------------------------------- running a step
+
+
+class _Stopped(Exception):
+    """Cancelled or timed out before the notebook started."""
+
+
+def execute_step(
+    job: StepJob,
+    report: Callable[[StepProgress], None],
+    cancel_token: CancelSignal | None = None,
+    *,
+    on_kernel_start: Callable[[int], None] | None = None,
+) -> StepResult:
+    """Run `job` to completion and describe the outcome; never raises for a failing step.
+
+    `report` receives a `StepProgress` as each code cell starts; `on_kernel_start` the kernel's
+    pid (= its process group id) as soon as it runs. Setting `cancel_token` stops the kernel and
+    the result is `cancelled`; `job.timeout_s` bounds the whole step (result: failed with
+    TimeoutError). Relative to the source notebook: cells tagged with a `job.skip_tags` tag (and
+    nbclient's own `skip-execution`) are not executed; indices in the result are source indices.
+    """
+    start = utcnow()
+    guard = _KernelGuard(cancel_token, job.timeout_s)
+    access_offset = _file_size(job.access_log)
+    run = _StepRun(job, report, guard, on_kernel_start)
+    status, error = StepStatus.succeeded, None
+    try:
+        run.execute()
+    except Exception as exc:  # every failure becomes a result: the caller must survive the step
+        status, error = run.classify(exc)
+    finally:
+        guard.close()
+        run.close(error)
+    reads, writes = read_access_log(job.access_log, access_offset)
+    return StepResult(
+        status=status,
+        start=start,
+        end=utcnow(),
+        kernel_name=run.kernel_name,
+        skipped_cells=sorted(i for i in map(run.source_index, run.skipped) if i is not None),
+        catalog_reads=run.copied_in + reads,
+        catalog_writes=writes + run.copied_out,
+        error=error,
+    )
+
+
+class _StepRun:
+    """The stages of one step; attributes keep what the result needs even after a failure."""
+
+    def __init__(
+        self,
+        job: StepJob,
+        report: Callable[[StepProgress], None],
+        guard: _KernelGuard,
+        on_kernel_start: Callable[[int], None] | None,
+    ) -> None:
+        self.job = job
+        self.report = report
+        self.guard = guard
+        self.on_kernel_start = on_kernel_start
+        self.kernel_name: str | None = None
+        self.kernel_launch: dict[str, Any] = {}
+        self.skipped: dict[int, Any] = {}  # index -> the skipped cell's outputs, to put back
+        self.ordinal: dict[int, int] = {}  # index -> its number among the cells to execute
+        self.current_cell: int | None = None
+        self.copied_in: list[CatalogAccess] = []
+        self.copied_out: list[CatalogAccess] = []
+        self.log_stream: TextIO | None = None
+        self._log_handler: logging.Handler | None = None
+        self.kernel_stderr: BinaryIO | None = None
+        self._source_index: list[int | None] = []
+
+    def source_index(self, index: int | None) -> int | None:
+        if index is None or not 0 <= index < len(self._source_index):
+            return None
+        return self._source_index[index]
+
+    def execute(self) -> None:
+        job = self.job
+        self._stop_if_asked()
+        self._open_log()
+        nb = self._prepare_notebook()
+        self.copied_in = self._catalog_in()
+        # The kernel process's own stderr is kept aside: it explains a kernel that dies (e.g. at
+        # start-up); its stdout only echoes what already reaches the log through the protocol.
+        self.kernel_stderr = tempfile.TemporaryFile()
+        self.kernel_launch = {"env": kernel_environment(job), "cwd": job.cwd}
+        self.kernel_launch.update(stdout=subprocess.DEVNULL, stderr=self.kernel_stderr)
+        self._stop_if_asked()
+        nb = papermill_engines.execute_notebook_with_engine(
+            ENGINE_NAME,
+            nb,
+            kernel_name=self.kernel_name,
+            input_path=job.notebook,
+            output_path=job.output_notebook,
+            progress_bar=False,
+            log_output=False,
+            stdout_file=self.log_stream,
+            stderr_file=self.log_stream,
+            start_timeout=KERNEL_START_TIMEOUT_S,
+            step=self,
+        )
+        raise_for_execution_errors(nb, job.output_notebook)  # sys.exit(0) is not an error
+        write_ipynb(nb, job.output_notebook)
+        self.copied_out = self._catalog_out()
+
+    def _stop_if_asked(self) -> None:
+        self.guard.check()
+        if self.guard.reason:
+            raise _Stopped()
+
+    def _open_log(self) -> None:
+        for path in (self.job.output_notebook, self.job.log_file, self.job.access_log):
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        open(self.job.log_file, "w").close()  # this attempt's log; the writers below append
+        self.log_stream = open(self.job.log_file, "a", encoding="utf-8")
+        # papermill's and nbclient's warnings belong to this step: its log, not our stderr.
+        self._log_handler = logging.StreamHandler(self.log_stream)
+        self._log_handler.setLevel(logging.WARNING)
+        self._log_handler.setFormatter(logging.Formatter("[papermill] %(levelname)s: %(message)s"))
+        papermill_logger.addHandler(self._log_handler)
+
+    def _prepare_notebook(self) -> Any:
+        """The source, parameterized the papermill way; records the cell plan and index map."""
+        nb = load_notebook_node(self.job.notebook)  # the source is only ever read
+        original = {id(cell): index for index, cell in enumerate(nb.cells)}
+        self.kernel_name = resolve_kernel_name(self.job.kernel_name, nb)
+        _check_kernel_and_language(nb, self.kernel_name)
+        nb = remove_error_markers(nb)
+        if self.job.parameters:
+            nb = parameterize_notebook(nb, self.job.parameters, kernel_name=self.kernel_name)
+        nb = prepare_notebook_metadata(nb, self.job.notebook, self.job.output_notebook)
+        self._source_index = [original.get(id(cell)) for cell in nb.cells]
+        skip_tags = set(self.job.skip_tags) | {NBCLIENT_SKIP_TAG}
+        self.skipped, executed = _code_cell_plan(nb, skip_tags)
+        self.ordinal = {index: number for number, index in enumerate(executed, 1)}
+        return nb
+
+    def close(self, error: ErrorInfo | None) -> None:
+        if self._log_handler is not None:
+            papermill_logger.removeHandler(self._log_handler)
+        if self.kernel_stderr is not None:
+            self.kernel_stderr.close()
+        if self.log_stream is not None:
+            if error is not None:
+                self.log_stream.write(f"\n[runnable-jupyter] {error.name}: {error.message}\n")
+            self.log_stream.close()
+
+    def cell_starting(self, index: int) -> None:
+        self.current_cell = index
+        if index in self.ordinal:
+            progress = StepProgress(
+                self.job.run_id, self.job.step_id, self.ordinal[index], len(self.ordinal)
+            )
+            try:
+                self.report(progress)
+            except Exception:  # a broken progress listener must not fail the step
+                log.exception("progress report failed")
+
+    def kernel_started(self, pid: int) -> None:
+        self.guard.kernel_started(pid)
+        if self.on_kernel_start is not None:
+            self.on_kernel_start(pid)
+
+    def _catalog_in(self) -> list[CatalogAccess]:
+        if not self.job.catalog_get:
+            return []
+        from .catalog_store import CatalogStore
+
+        store = CatalogStore(Path(self.job.catalog_dir))
+        return list(store.copy_in(self.job.catalog_get, Path(self.job.cwd)))
+
+    def _catalog_out(self) -> list[CatalogAccess]:
+        if not self.job.catalog_put:
+            return []
+        from .catalog_store import CatalogStore
+
+        store = CatalogStore(Path(self.job.catalog_dir))
+        return list(
+            store.copy_out(
+                self.job.catalog_put,
+                src_dir=Path(self.job.cwd),
+                step=self.job.step_id,
+                run_id=self.job.run_id,
+            )
+        )
+
+    def _kernel_last_words(self, limit: int = 2000) -> str:
+        """The end of the kernel process's stderr, without ipykernel's routine start-up lines."""
+        if self.kernel_stderr is None:
+            return ""
+        self.kernel_stderr.seek(0)
+        lines = self.kernel_stderr.read().decode("utf-8", "replace").splitlines()
+        kept = [line for line in lines if not line.startswith("[IPKernelApp] WARNING")]
+        return "\n".join(kept).strip()[-limit:]
+
+    def classify(self, exc: Exception) -> tuple[StepStatus, ErrorInfo | None]:
+        """The result status and error for an exception raised while running the step."""
+        current = self.source_index(self.current_cell)
+        if self.guard.reason == "cancelled":
+            return StepStatus.cancelled, None
+        if self.guard.reason == "timeout":
+            limit = f"{self.job.timeout_s:g}"
+            return StepStatus.failed, ErrorInfo(
+                name="TimeoutError",
+                message=(
+                    f"step '{self.job.step_id}' ran longer than its limit of {limit} s and was "
+                    f"stopped; raise `timeout_s` of step '{self.job.step_id}' in the pipeline to "
+                    "allow more time"
+                ),
+                cell_index=current,
+            )
+        if isinstance(exc, PapermillExecutionError):
+            return StepStatus.failed, ErrorInfo(
+                name=exc.ename,
+                message=exc.evalue or f"{exc.ename} raised in cell [{exc.exec_count}]",
+                traceback=strip_color("\n".join(exc.traceback or [])),
+                cell_index=self.source_index(exc.cell_index),
+            )
+        trace = "".join(traceback_module.format_exception(exc))
+        if isinstance(exc, DeadKernelError) or (
+            isinstance(exc, RuntimeError) and "Kernel died" in str(exc)
+        ):
+            last_words = self._kernel_last_words()
+            message = (
+                f"kernel '{self.kernel_name}' died while starting"
+                if self.current_cell is None
+                else f"the kernel died while running cell {current} (it crashed, was killed, "
+                "ran out of memory or exited with os._exit)"
+            )
+            if last_words:
+                message += f"; its last words: {last_words.splitlines()[-1]}"
+                trace = f"kernel stderr:\n{last_words}\n\n{trace}"
+            return StepStatus.failed, ErrorInfo(
+                name="DeadKernelError", message=message, traceback=trace, cell_index=current
+            )
+        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        return StepStatus.failed, ErrorInfo(
+            name=type(exc).__name__, message=message, traceback=trace, cell_index=current
+        )
