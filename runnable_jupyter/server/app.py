@@ -1,12 +1,28 @@
-"""The server extension application: configuration traitlets and route registration."""
+"""The server extension application: configuration traitlets, the run manager, the routes.
+
+One `RunManager` per server, rooted at the server's root_dir. At start-up, runs left `running`
+by a server that died become `interrupted` (they can be retried); at shutdown, runs in progress
+are cancelled and their kernels stopped. Run events go out on the server's event bus.
+"""
 
 from __future__ import annotations
 
-from jupyter_server.extension.application import ExtensionApp
+import asyncio
+from pathlib import Path
+from typing import Any
 
-from .handlers import VersionHandler
+from jupyter_server.extension.application import ExtensionApp
+from traitlets import Float, Int, List, TraitError, Unicode, validate
+
+from ..errors import PathOutsideRoot
+from ..paths import resolve_inside
+from ..runner import RunManager
+from .events import EventForwarder
+from .handlers import MANAGER_SETTING, BaseHandler, VersionHandler
+from .runs_handlers import RUN_ROUTES
 
 API_PREFIX = "runnable-jupyter/api"
+ROUTES: list[tuple[str, type[BaseHandler]]] = [("/version", VersionHandler), *RUN_ROUTES]
 
 
 class RunnableJupyterApp(ExtensionApp):
@@ -14,5 +30,112 @@ class RunnableJupyterApp(ExtensionApp):
     # No page of its own: the lab extension is the user interface.
     load_other_extensions = True
 
+    max_parallel = Int(
+        None,
+        allow_none=True,
+        config=True,
+        help="Most steps running at once, per run and in total (default: a pipeline's own "
+        "settings.max_parallel, else the number of CPUs).",
+    )
+    skip_tags = List(
+        Unicode(),
+        default_value=None,
+        allow_none=True,
+        config=True,
+        help="Cells carrying any of these tags are skipped in every pipeline run, replacing "
+        "the pipelines' own settings.skip_tags (default: each pipeline's setting).",
+    )
+    catalog_root = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="Folder, relative to the server root, holding one catalog folder per pipeline "
+        "(default: NAME.catalog next to each NAME.pipeline.json).",
+    )
+    runs_root = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="Folder, relative to the server root, holding one runs folder per pipeline "
+        "(default: NAME.runs next to each NAME.pipeline.json).",
+    )
+    default_timeout_s = Float(
+        None,
+        allow_none=True,
+        config=True,
+        help="Wall-clock limit in seconds for a step that sets no timeout_s (default: none).",
+    )
+
+    @validate("max_parallel")
+    def _positive_parallelism(self, proposal: dict[str, Any]) -> int | None:
+        value = proposal["value"]
+        if value is not None and value < 1:
+            raise TraitError(f"max_parallel must be at least 1, not {value}")
+        return value  # type: ignore[no-any-return]
+
+    @validate("default_timeout_s")
+    def _positive_timeout(self, proposal: dict[str, Any]) -> float | None:
+        value = proposal["value"]
+        if value is not None and value <= 0:
+            raise TraitError(f"default_timeout_s must be more than 0 seconds, not {value}")
+        return value  # type: ignore[no-any-return]
+
+    @validate("skip_tags")
+    def _non_empty_tags(self, proposal: dict[str, Any]) -> list[str] | None:
+        value = proposal["value"]
+        if value is not None and not all(tag.strip() for tag in value):
+            raise TraitError(f"skip_tags must not contain empty tags: {value!r}")
+        return value  # type: ignore[no-any-return]
+
+    def initialize_settings(self) -> None:
+        root = Path(self.serverapp.root_dir).resolve()
+        self.event_forwarder = EventForwarder(
+            self.serverapp.event_logger, self.serverapp.io_loop, self.log
+        )
+        self.event_forwarder.register_schema()
+        self.run_manager = RunManager(
+            root=root,
+            on_event=self.event_forwarder.forward,
+            runs_root=configured_folder(root, "runs_root", self.runs_root),
+            catalog_root=configured_folder(root, "catalog_root", self.catalog_root),
+            max_parallel=self.max_parallel,
+            skip_tags=self.skip_tags,
+            default_timeout_s=self.default_timeout_s,
+        )
+        interrupted = self.run_manager.mark_interrupted()
+        if interrupted:
+            self.log.warning(
+                "runnable_jupyter: %d run(s) were still running when the server stopped and "
+                "are now 'interrupted' (retry them to finish): %s",
+                len(interrupted),
+                ", ".join(interrupted),
+            )
+        self.settings[MANAGER_SETTING] = self.run_manager
+
     def initialize_handlers(self) -> None:
-        self.handlers.extend([(rf"/{API_PREFIX}/version", VersionHandler)])
+        self.handlers.extend((f"/{API_PREFIX}{route}", handler) for route, handler in ROUTES)
+
+    async def stop_extension(self) -> None:
+        """Cancel runs in progress and stop their kernels before the server goes away."""
+        manager = getattr(self, "run_manager", None)
+        if manager is not None:
+            await asyncio.to_thread(manager.shutdown)
+        forwarder = getattr(self, "event_forwarder", None)
+        if forwarder is not None:
+            forwarder.closed = True
+
+
+def configured_folder(root: Path, trait: str, value: str | None) -> Path | None:
+    """A folder from the configuration, confined to the server root like every other path."""
+    if not value:
+        return None
+    candidate = Path(value).expanduser()
+    try:
+        if candidate.is_absolute():
+            return resolve_inside(root, candidate.resolve().relative_to(root).as_posix())
+        return resolve_inside(root, value)
+    except (PathOutsideRoot, ValueError):
+        raise TraitError(
+            f"RunnableJupyterApp.{trait} = {value!r} is outside the server root {root}: "
+            "give a folder inside the root (relative paths are taken from the root)"
+        ) from None

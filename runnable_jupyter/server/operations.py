@@ -1,0 +1,170 @@
+"""What each REST call does, as plain blocking functions over the engine.
+
+Handlers run these in a worker thread (they read files, validate, walk folders), so the event
+loop never waits on the disk. Each function checks everything the request names (paths
+confined to the root, hidden files, id patterns) before the engine touches the file system,
+and the engine itself validates before it writes: a refused request changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import BadRequest, PipelineInvalid
+from ..migrations import migrate
+from ..runlog import RunLog
+from ..runner import RunManager
+from ..runstore import check_run_id
+from ..validation import validate_document, validate_file
+from .bodies import RetryBody, StartRunBody, ValidateBody
+from .confinement import (
+    HiddenPath,
+    confine,
+    hidden_component,
+    hidden_path_problems,
+    hidden_problems_of_file,
+)
+from .views import check_step_id, run_log_json, run_summary, step_log_chunk
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The server's run manager and the server's rules for paths, as one request sees them."""
+
+    manager: RunManager
+    allow_hidden: bool
+
+    @property
+    def root(self) -> Path:
+        return self.manager.root
+
+    def confine(self, user_path: Any, what: str, base: Path | None = None) -> Path:
+        return confine(self.root, user_path, allow_hidden=self.allow_hidden, what=what, base=base)
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix() or "."
+
+
+# --- pipelines ---------------------------------------------------------------------------------
+
+
+def validate(ws: Workspace, body: ValidateBody) -> dict[str, Any]:
+    if (body.pipeline is None) == (body.content is None):
+        raise BadRequest(
+            "give either 'pipeline' (a pipeline file) or 'content' (a pipeline document, with "
+            "'base', the folder it would live in), not both or neither"
+        )
+    if body.pipeline is not None:
+        path = ws.confine(body.pipeline, "pipeline")
+        problems = validate_file(path, ws.root)  # raises PipelineNotFound for a missing file
+        document = _migrated(_read_json(path))
+        base = path.parent
+    else:
+        base = ws.root if body.base in ("", ".") else ws.confine(body.base, "base folder")
+        if not base.is_dir():
+            raise BadRequest(f"base folder '{body.base}' does not exist", {"base": body.base})
+        problems = validate_document(body.content, base, ws.root)
+        document = _migrated(body.content)
+    if not ws.allow_hidden and document is not None:
+        hidden = hidden_path_problems(document, base, ws.root)
+        problems = problems + [problem for problem in hidden if problem not in problems]
+    return {
+        "valid": not problems,
+        "errors": [problem.to_json() for problem in problems],
+        "pipeline": document,
+    }
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _migrated(document: Any) -> Any:
+    """The document in the current format, or None when it cannot be (not an object, newer)."""
+    if not isinstance(document, dict):
+        return None
+    try:
+        return migrate(document)
+    except PipelineInvalid:
+        return None
+
+
+def _refuse_hidden_files_named_by(ws: Workspace, pipeline_path: Path) -> None:
+    if ws.allow_hidden:
+        return
+    problems = hidden_problems_of_file(pipeline_path, ws.root)
+    if problems:
+        raise PipelineInvalid(ws.relative(pipeline_path), problems)
+
+
+# --- runs ----------------------------------------------------------------------------------------
+
+
+def start_run(ws: Workspace, body: StartRunBody) -> dict[str, Any]:
+    path = ws.confine(body.pipeline, "pipeline")
+    _refuse_hidden_files_named_by(ws, path)
+    log = ws.manager.start(
+        ws.relative(path), steps=body.steps, mode=body.mode, parameters=body.parameters
+    )
+    return {"run_id": log.run_id, "run": run_log_json(log, ws.root)}
+
+
+def list_runs(ws: Workspace, pipeline: str | None) -> dict[str, Any]:
+    if pipeline is None:
+        raise BadRequest("say which pipeline's runs to list: GET runs?pipeline=<path>")
+    path = ws.confine(pipeline, "pipeline")
+    logs = ws.manager.list_runs(ws.relative(path))
+    return {"runs": [run_summary(log) for log in logs]}
+
+
+def _visible_run(ws: Workspace, run_id: str) -> RunLog:
+    log = ws.manager.get(check_run_id(run_id))
+    if not ws.allow_hidden:
+        hidden = hidden_component(ws.root, ws.root, log.pipeline)
+        if hidden is not None:
+            raise HiddenPath(
+                f"run {run_id} belongs to the hidden pipeline {log.pipeline} and this server "
+                "does not serve hidden files",
+                {"run_id": run_id, "hidden": hidden},
+            )
+    return log
+
+
+def get_run(ws: Workspace, run_id: str) -> dict[str, Any]:
+    return run_log_json(_visible_run(ws, run_id), ws.root)
+
+
+def step_log(ws: Workspace, run_id: str, step_id: str, offset: str | None) -> dict[str, Any]:
+    check_run_id(run_id)
+    check_step_id(step_id)
+    start = _offset(offset)
+    return step_log_chunk(_visible_run(ws, run_id), step_id, start, ws.root)
+
+
+def _offset(value: str | None) -> int:
+    if value is None or value == "":
+        return 0
+    if not value.isdigit():
+        raise BadRequest(
+            f"offset must be a byte count (0, 1, 2, ...), not '{value}'", {"offset": value}
+        )
+    return int(value)
+
+
+def cancel_run(ws: Workspace, run_id: str) -> dict[str, Any]:
+    _visible_run(ws, run_id)
+    ws.manager.cancel(run_id)
+    return {"run_id": run_id}
+
+
+def retry_run(ws: Workspace, run_id: str, body: RetryBody) -> dict[str, Any]:
+    log = _visible_run(ws, run_id)
+    _refuse_hidden_files_named_by(ws, ws.confine(log.pipeline, "pipeline"))
+    retried = ws.manager.retry(run_id, force=body.force)
+    return {"run_id": run_id, "attempt": retried.attempts[-1].number}
