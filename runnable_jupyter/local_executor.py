@@ -1,13 +1,11 @@
 """`LocalProcessExecutor`: steps run in a pool of reusable worker processes on this machine.
 
-Each worker is a spawned process (not forked: jupyter's asyncio and zmq state must not be copied)
-that imports papermill once and then runs one `StepJob` at a time with `execute_step`, so a step
-costs a kernel start, not an interpreter start. A crashing step, or even a crashing worker, never
-takes the caller down: the job's future resolves as failed and the worker is replaced.
+Each worker (`worker.py`) runs one `StepJob` at a time, so a step costs a kernel start, not an
+interpreter start. A crashing step, or even a crashing worker, never takes the caller down: the
+job's future resolves as failed and the worker is replaced.
 
-Messages from a worker travel over its own pipe: ("kernel", pid), ("progress", StepProgress),
-("result", StepResult). One parent thread (the monitor) reads all pipes and worker sentinels,
-calls `on_progress`, resolves futures and enforces the stop deadlines:
+One parent thread (the monitor) reads all worker pipes and sentinels, calls `on_progress`,
+resolves futures and enforces the stop deadlines:
 
 - cancel: the worker's cancel event is set; its kernel guard stops the kernel (SIGTERM, SIGKILL
   after 2 s) and the worker returns `cancelled`. If the kernel still runs after
@@ -24,7 +22,6 @@ import logging
 import multiprocessing
 import os
 import pickle
-import signal
 import threading
 import time
 from collections import deque
@@ -38,7 +35,9 @@ from multiprocessing.process import BaseProcess
 from typing import Any, Callable
 
 from .executor import StepJob, StepProgress, StepResult
+from .kernel_guard import kill_process_group
 from .runlog import ErrorInfo, StepStatus, utcnow
+from .worker import lost_job_error, spawn_worker
 
 log = logging.getLogger(__name__)
 
@@ -46,74 +45,6 @@ KILL_KERNEL_AFTER_S = 4.0
 KILL_WORKER_AFTER_S = 10.0
 TIMEOUT_GRACE_S = 15.0
 WORKER_STOP_WAIT_S = 5.0
-
-
-def _kill_group(pgid: int | None) -> None:
-    if pgid is None:
-        return
-    try:
-        os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-# ---------------------------------------------------------------------------- worker process
-
-
-def _worker_main(conn: Connection, cancel_event: Any, parent_pid: int) -> None:
-    """A worker process: run the jobs the parent sends, one at a time, until told to stop."""
-    from .step_execution import execute_step  # imports papermill once per worker
-
-    kernel: dict[str, int | None] = {"pgid": None}
-    send_lock = threading.Lock()
-
-    def send(message: tuple[Any, ...]) -> None:
-        with send_lock:
-            conn.send(message)
-
-    def die(*_: Any) -> None:  # never leave the kernel behind, whatever ends this worker
-        _kill_group(kernel["pgid"])
-        os._exit(1)
-
-    def watch_parent() -> None:
-        while os.getppid() == parent_pid:
-            time.sleep(1.0)
-        die()
-
-    signal.signal(signal.SIGTERM, die)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (cancel)
-    threading.Thread(target=watch_parent, name="watch-parent", daemon=True).start()
-
-    def kernel_started(pid: int) -> None:
-        kernel["pgid"] = pid
-        send(("kernel", pid))
-
-    while True:
-        try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            break
-        if message[0] != "job":
-            break
-        job: StepJob = message[1]
-        start = utcnow()
-        try:
-            result = execute_step(
-                job, lambda p: send(("progress", p)), cancel_event, on_kernel_start=kernel_started
-            )
-        except BaseException as exc:  # execute_step reports failures itself; this is a bug
-            result = StepResult(
-                StepStatus.failed,
-                start,
-                utcnow(),
-                error=ErrorInfo(name=type(exc).__name__, message=f"worker error: {exc}"),
-            )
-        _kill_group(kernel["pgid"])
-        kernel["pgid"] = None
-        send(("result", result))
-
-
-# ---------------------------------------------------------------------------- parent side
 
 
 @dataclass(eq=False)
@@ -240,7 +171,7 @@ class LocalProcessExecutor:
             if not wait_ready([worker.process.sentinel], WORKER_STOP_WAIT_S):
                 worker.process.kill()
                 wait_ready([worker.process.sentinel], WORKER_STOP_WAIT_S)
-            _kill_group(worker.kernel_pid)
+            kill_process_group(worker.kernel_pid)
         self._wake()
         if not in_monitor:
             self._monitor.join()
@@ -292,17 +223,7 @@ class LocalProcessExecutor:
                 return
 
     def _start_worker(self) -> _Worker:
-        parent_conn, child_conn = self._ctx.Pipe()
-        cancel_event = self._ctx.Event()
-        process = self._ctx.Process(
-            target=_worker_main,
-            args=(child_conn, cancel_event, os.getpid()),
-            name="runnable-jupyter-worker",
-            daemon=True,
-        )
-        process.start()
-        child_conn.close()
-        worker = _Worker(process, parent_conn, cancel_event)
+        worker = _Worker(*spawn_worker(self._ctx))
         self._workers.append(worker)
         self._wake()
         return worker
@@ -415,7 +336,7 @@ class LocalProcessExecutor:
                 return
             self._workers.remove(worker)
             task, worker.task = worker.task, None
-        _kill_group(worker.kernel_pid)
+        kill_process_group(worker.kernel_pid)
         worker.process.join(1.0)
         worker.conn.close()
         with self._lock:
@@ -425,31 +346,9 @@ class LocalProcessExecutor:
 
     def _lost_result(self, task: _Task, exitcode: int | None) -> StepResult:
         result = _not_run(task)
-        if task.stop_reason == "cancelled":
-            return result
-        result.status = StepStatus.failed
-        if task.stop_reason == "timeout":
-            result.error = ErrorInfo(
-                name="TimeoutError",
-                message=(
-                    f"step '{task.job.step_id}' ran longer than its limit of "
-                    f"{task.job.timeout_s:g} s and was stopped; raise `timeout_s` of step "
-                    f"'{task.job.step_id}' in the pipeline to allow more time"
-                ),
-            )
-            return result
-        how = (
-            f"was killed by signal {-exitcode}"
-            if exitcode is not None and exitcode < 0
-            else f"exited with code {exitcode}"
-        )
-        result.error = ErrorInfo(
-            name="WorkerCrashed",
-            message=(
-                f"the worker process running step '{task.job.step_id}' {how}; its kernel was "
-                "stopped and the worker replaced. Retry the step"
-            ),
-        )
+        if task.stop_reason != "cancelled":
+            result.status = StepStatus.failed
+            result.error = lost_job_error(task.job, task.stop_reason, exitcode)
         return result
 
     def _enforce_deadlines(self) -> None:
@@ -469,8 +368,8 @@ class LocalProcessExecutor:
                     task.stop_reason = task.stop_reason or "timeout"
                     kill_workers.append(worker)
         for pgid in kill_kernels:
-            _kill_group(pgid)
+            kill_process_group(pgid)
         for worker in kill_workers:  # its sentinel fires next and resolves the job
             log.warning("a worker does not answer: killing it (pid %s)", worker.process.pid)
             worker.process.kill()
-            _kill_group(worker.kernel_pid)
+            kill_process_group(worker.kernel_pid)

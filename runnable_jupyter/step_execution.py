@@ -2,15 +2,11 @@
 
 Used by the worker processes of `local_executor`; also callable directly (tests, a future Dask
 worker). The papermill flow is kept (load, parameterize, execute with an engine, raise for cell
-errors, write the output notebook); runnable-jupyter plugs in through a papermill engine,
-registered under `ENGINE_NAME`, whose notebook client:
+errors, write the output notebook); runnable-jupyter plugs in through the engine of
+`papermill_engine` (skip tags, progress, kernel launch).
 
-- leaves cells tagged with a skip tag unexecuted and unchanged (source, outputs, execution count),
-- reports "cell i of n" as each code cell starts and the kernel's pid as soon as it runs,
-- launches the kernel with the step's environment and working directory (no process-wide chdir).
-
-Cancel and timeout work by stopping the kernel's process group (jupyter_client starts kernels in
-their own session): nbclient then sees a dead kernel and execution ends, never hangs.
+Cancel and timeout work by stopping the kernel's process group (`kernel_guard`): nbclient then
+sees a dead kernel and execution ends, never hangs.
 """
 
 from __future__ import annotations
@@ -18,22 +14,15 @@ from __future__ import annotations
 import json
 import logging
 import os
-import signal
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 import traceback as traceback_module
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Protocol, TextIO
+from typing import Any, BinaryIO, Callable, TextIO
 
-import nbformat
-import psutil
 from nbclient.exceptions import DeadKernelError
-from nbclient.util import run_sync
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import Engine, papermill_engines
+from papermill.engines import papermill_engines
 from papermill.exceptions import PapermillExecutionError, strip_color
 from papermill.execute import (
     prepare_notebook_metadata,
@@ -45,179 +34,15 @@ from papermill.log import logger as papermill_logger
 from papermill.parameterize import parameterize_notebook
 
 from .executor import StepJob, StepProgress, StepResult
+from .kernel_guard import CancelSignal, KernelGuard, timeout_error
+from .papermill_engine import ENGINE_NAME, KERNEL_START_TIMEOUT_S
 from .runlog import CatalogAccess, ErrorInfo, StepStatus, utcnow
 
 log = logging.getLogger(__name__)
 
-ENGINE_NAME = "runnable_jupyter"
 FALLBACK_KERNEL = "python3"
 # nbclient skips this tag on its own, so plain papermill never runs such cells: always skip it too.
 NBCLIENT_SKIP_TAG = "skip-execution"
-KERNEL_STOP_GRACE_S = 2.0
-KERNEL_START_TIMEOUT_S = 60
-
-
-class CancelSignal(Protocol):
-    """A `threading.Event` or `multiprocessing.Event`: set it to cancel the step."""
-
-    def is_set(self) -> bool: ...
-
-
-# ---------------------------------------------------------------------------- process groups
-
-
-def _leader_running(pid: int) -> bool:
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.Error:
-        return False
-
-
-def signal_process_group(pgid: int, signum: int) -> bool:
-    """Send `signum` to a process group; False when the group no longer exists."""
-    try:
-        os.killpg(pgid, signum)
-        return True
-    except (ProcessLookupError, PermissionError):
-        return False
-
-
-def stop_process_group(pgid: int, grace_s: float = KERNEL_STOP_GRACE_S) -> None:
-    """SIGTERM a kernel's process group, then SIGKILL whatever is left after `grace_s`."""
-    if not signal_process_group(pgid, signal.SIGTERM):
-        return
-    deadline = time.monotonic() + grace_s
-    while time.monotonic() < deadline and _leader_running(pgid):
-        time.sleep(0.05)
-    signal_process_group(pgid, signal.SIGKILL)  # also reaches children the kernel started
-
-
-class _KernelGuard:
-    """Stops the step's kernel when the step is cancelled or runs past its time limit.
-
-    A watchdog thread polls the cancel signal and the deadline; `reason` says why it fired.
-    """
-
-    def __init__(self, cancel: CancelSignal | None, timeout_s: float | None) -> None:
-        self.reason: str | None = None  # "cancelled" | "timeout"
-        self._cancel = cancel
-        self._deadline = time.monotonic() + timeout_s if timeout_s else None
-        self._lock = threading.Lock()
-        self._pgid: int | None = None
-        self._done = threading.Event()
-        self._thread: threading.Thread | None = None
-        if cancel is not None or self._deadline is not None:
-            self._thread = threading.Thread(target=self._watch, name="kernel-guard", daemon=True)
-            self._thread.start()
-
-    def check(self) -> None:
-        """Poll once (used before starting anything)."""
-        if self._cancel is not None and self._cancel.is_set():
-            self._fire("cancelled")
-        elif self._deadline is not None and time.monotonic() >= self._deadline:
-            self._fire("timeout")
-
-    def kernel_started(self, pid: int) -> None:
-        with self._lock:
-            self._pgid = pid
-            late = self.reason is not None
-        if late:  # cancelled while the kernel was starting
-            signal_process_group(pid, signal.SIGKILL)
-
-    def _watch(self) -> None:
-        while not self._done.wait(0.1):
-            self.check()
-            if self.reason is not None:
-                return
-
-    def _fire(self, reason: str) -> None:
-        with self._lock:
-            if self.reason is not None:
-                return
-            self.reason = reason
-            pgid = self._pgid
-        if pgid is not None:
-            stop_process_group(pgid)
-
-    def close(self) -> None:
-        """Stop watching and make sure nothing of the kernel's process group is left."""
-        self._done.set()
-        if self._thread is not None:
-            self._thread.join()
-        with self._lock:
-            pgid = self._pgid
-        if pgid is not None:
-            signal_process_group(pgid, signal.SIGKILL)
-
-
-# ---------------------------------------------------------------------------- papermill engine
-
-
-class StepNotebookClient(PapermillNotebookClient):
-    """papermill's notebook client with skip tags, progress and kernel-launch hooks."""
-
-    def __init__(self, nb_man: Any, *, step: _StepRun, **kwargs: Any) -> None:
-        super().__init__(nb_man, **kwargs)
-        self.step = step
-
-    async def async_start_new_kernel(self, **kwargs: Any) -> None:
-        await super().async_start_new_kernel(**{**kwargs, **self.step.kernel_launch})
-        pid = getattr(getattr(self.km, "provisioner", None), "pid", None)
-        if pid is not None:
-            self.step.kernel_started(pid)
-
-    async def async_execute_cell(
-        self,
-        cell: Any,
-        cell_index: int,
-        execution_count: int | None = None,
-        store_history: bool = True,
-    ) -> Any:
-        original = self.step.skipped.get(cell_index)
-        if original is not None:
-            # papermill cleared outputs when the run started: put the cell back as it was.
-            cell.outputs = nbformat.from_dict(original["outputs"])
-            cell.execution_count = original["execution_count"]
-            return cell
-        self.step.cell_starting(cell_index)
-        return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
-
-    # nbclient builds its sync methods with run_sync at class creation: rebind the overrides.
-    start_new_kernel = run_sync(async_start_new_kernel)
-    execute_cell = run_sync(async_execute_cell)
-
-
-class StepEngine(Engine):
-    """A papermill engine running `StepNotebookClient` (registered as `ENGINE_NAME`)."""
-
-    @classmethod
-    def execute_managed_notebook(  # type: ignore[override]
-        cls,
-        nb_man: Any,
-        kernel_name: str,
-        *,
-        step: _StepRun,
-        log_output: bool = False,
-        stdout_file: TextIO | None = None,
-        stderr_file: TextIO | None = None,
-        start_timeout: int = KERNEL_START_TIMEOUT_S,
-        **_ignored: Any,
-    ) -> Any:
-        client = StepNotebookClient(
-            nb_man,
-            step=step,
-            kernel_name=kernel_name,
-            log=papermill_logger,
-            log_output=log_output,
-            stdout_file=stdout_file,
-            stderr_file=stderr_file,
-            startup_timeout=start_timeout,
-            timeout=None,  # the step's wall clock limit is enforced by _KernelGuard
-        )
-        return client.execute()
-
-
-papermill_engines.register(ENGINE_NAME, StepEngine)
 
 
 # ---------------------------------------------------------------------------- preparing a step
@@ -353,7 +178,7 @@ def execute_step(
     nbclient's own `skip-execution`) are not executed; indices in the result are source indices.
     """
     start = utcnow()
-    guard = _KernelGuard(cancel_token, job.timeout_s)
+    guard = KernelGuard(cancel_token, job.timeout_s)
     access_offset = _file_size(job.access_log)
     run = _StepRun(job, report, guard, on_kernel_start)
     status, error = StepStatus.succeeded, None
@@ -384,7 +209,7 @@ class _StepRun:
         self,
         job: StepJob,
         report: Callable[[StepProgress], None],
-        guard: _KernelGuard,
+        guard: KernelGuard,
         on_kernel_start: Callable[[int], None] | None,
     ) -> None:
         self.job = job
@@ -533,16 +358,7 @@ class _StepRun:
         if self.guard.reason == "cancelled":
             return StepStatus.cancelled, None
         if self.guard.reason == "timeout":
-            limit = f"{self.job.timeout_s:g}"
-            return StepStatus.failed, ErrorInfo(
-                name="TimeoutError",
-                message=(
-                    f"step '{self.job.step_id}' ran longer than its limit of {limit} s and was "
-                    f"stopped; raise `timeout_s` of step '{self.job.step_id}' in the pipeline to "
-                    "allow more time"
-                ),
-                cell_index=current,
-            )
+            return StepStatus.failed, timeout_error(self.job, cell_index=current)
         if isinstance(exc, PapermillExecutionError):
             return StepStatus.failed, ErrorInfo(
                 name=exc.ename,

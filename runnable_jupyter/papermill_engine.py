@@ -1,0 +1,100 @@
+"""The papermill engine steps run with, registered under `ENGINE_NAME`.
+
+Its notebook client is papermill's, with hooks into the step being run (`StepHooks`):
+
+- cells tagged with a skip tag stay unexecuted and unchanged (source, outputs, execution count),
+- "cell i of n" is reported as each code cell starts, and the kernel's pid as soon as it runs,
+- the kernel is launched with the step's environment and working directory (no process-wide
+  chdir).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, TextIO
+
+import nbformat
+from nbclient.util import run_sync
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import Engine, papermill_engines
+from papermill.log import logger as papermill_logger
+
+ENGINE_NAME = "runnable_jupyter"
+KERNEL_START_TIMEOUT_S = 60
+
+
+class StepHooks(Protocol):
+    """What the notebook client needs from the step it runs."""
+
+    kernel_launch: dict[str, Any]  # extra keyword arguments for launching the kernel
+    skipped: dict[int, Any]  # cell index -> the skipped cell's outputs and count, to put back
+
+    def cell_starting(self, index: int) -> None: ...
+
+    def kernel_started(self, pid: int) -> None: ...
+
+
+class StepNotebookClient(PapermillNotebookClient):
+    """papermill's notebook client with skip tags, progress and kernel-launch hooks."""
+
+    def __init__(self, nb_man: Any, *, step: StepHooks, **kwargs: Any) -> None:
+        super().__init__(nb_man, **kwargs)
+        self.step = step
+
+    async def async_start_new_kernel(self, **kwargs: Any) -> None:
+        await super().async_start_new_kernel(**{**kwargs, **self.step.kernel_launch})
+        pid = getattr(getattr(self.km, "provisioner", None), "pid", None)
+        if pid is not None:
+            self.step.kernel_started(pid)
+
+    async def async_execute_cell(
+        self,
+        cell: Any,
+        cell_index: int,
+        execution_count: int | None = None,
+        store_history: bool = True,
+    ) -> Any:
+        original = self.step.skipped.get(cell_index)
+        if original is not None:
+            # papermill cleared outputs when the run started: put the cell back as it was.
+            cell.outputs = nbformat.from_dict(original["outputs"])
+            cell.execution_count = original["execution_count"]
+            return cell
+        self.step.cell_starting(cell_index)
+        return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+
+    # nbclient builds its sync methods with run_sync at class creation: rebind the overrides.
+    start_new_kernel = run_sync(async_start_new_kernel)
+    execute_cell = run_sync(async_execute_cell)
+
+
+class StepEngine(Engine):
+    """A papermill engine running `StepNotebookClient` (registered as `ENGINE_NAME`)."""
+
+    @classmethod
+    def execute_managed_notebook(  # type: ignore[override]
+        cls,
+        nb_man: Any,
+        kernel_name: str,
+        *,
+        step: StepHooks,
+        log_output: bool = False,
+        stdout_file: TextIO | None = None,
+        stderr_file: TextIO | None = None,
+        start_timeout: int = KERNEL_START_TIMEOUT_S,
+        **_ignored: Any,
+    ) -> Any:
+        client = StepNotebookClient(
+            nb_man,
+            step=step,
+            kernel_name=kernel_name,
+            log=papermill_logger,
+            log_output=log_output,
+            stdout_file=stdout_file,
+            stderr_file=stderr_file,
+            startup_timeout=start_timeout,
+            timeout=None,  # the step's wall clock limit is enforced by KernelGuard
+        )
+        return client.execute()
+
+
+papermill_engines.register(ENGINE_NAME, StepEngine)

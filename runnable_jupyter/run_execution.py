@@ -1,0 +1,354 @@
+"""One run in progress: its state, and the thread that schedules its steps.
+
+The run's thread settles pending steps (cancelled, upstream_failed), submits ready ones to the
+executor up to the run's parallelism, and records every status change in the run log (saved
+atomically) and as a `RunEvent`. Executor callbacks only post messages to the run's inbox, so
+this thread is the only writer of the log while the run is active; it changes the log under the
+manager's lock, so readers always see a consistent copy.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from concurrent.futures import CancelledError, Future
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .executor import Executor, StepJob, StepProgress, StepResult
+from .pipeline import Pipeline
+from .run_planning import notebook_path
+from .runlog import Attempt, ErrorInfo, RunLog, RunStatus, StepRecord, StepStatus, utcnow
+from .runstore import RunStore
+
+logger = logging.getLogger(__name__)
+
+CANCEL_GRACE_S = 30.0  # a cancelled step whose executor never answers is given up after this
+PROGRESS_SAVE_INTERVAL_S = 1.0  # cell progress is saved at most this often (events: always)
+DONE_FOR_DEPENDENTS = frozenset({StepStatus.succeeded, StepStatus.cached, StepStatus.not_selected})
+BLOCKING_FAILURES = frozenset({StepStatus.failed, StepStatus.upstream_failed})
+
+
+@dataclass
+class RunEvent:
+    """One change the UI and CLI show: a run's or a step's status, or a step's cell progress."""
+
+    kind: str  # "run" | "step" | "progress"
+    pipeline: str  # pipeline path relative to the workspace root
+    run_id: str
+    step_id: str | None = None
+    status: str | None = None
+    cell: int | None = None
+    cells: int | None = None
+    error: str | None = None  # one-line summary of a failure
+    time: datetime = field(default_factory=utcnow)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self) | {"time": self.time.isoformat()}
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What the runs of one `RunManager` share with it."""
+
+    root: Path
+    lock: Any  # the manager's RLock: guards every run log in progress
+    executor: Callable[[], Executor]  # starts the executor on first use
+    emit: Callable[[RunEvent], None]  # never raises
+    release: Callable[[RunExecution], None]  # the run ended: the manager forgets it
+    skip_tags: list[str] | None  # None: the pipeline's settings.skip_tags
+    default_timeout_s: float | None
+
+
+class RunExecution:
+    """A run in progress. `start()` runs it in a background thread; `done` is set at the end."""
+
+    def __init__(
+        self,
+        context: RunContext,
+        log: RunLog,
+        store: RunStore,
+        pipeline: Pipeline,
+        pipeline_path: Path,
+        max_parallel: int,
+        order: list[str],
+        deps: dict[str, list[str]],
+    ) -> None:
+        self.context = context
+        self.log = log
+        self.store = store
+        self.pipeline = pipeline
+        self.pipeline_path = pipeline_path
+        self.key = str(pipeline_path)  # resolved pipeline path: one run in progress per pipeline
+        self.max_parallel = max_parallel
+        self.order = order  # steps of this attempt, topological
+        self.deps = deps
+        self.inbox: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        self.running: dict[str, Future[StepResult]] = {}
+        self.cancel_requested = False
+        self.cancel_time: float | None = None
+        self.done = threading.Event()
+        self.last_save = 0.0
+        self._lock = context.lock
+
+    def start(self) -> None:
+        thread = threading.Thread(target=self._drive, name=f"run-{self.log.run_id}", daemon=True)
+        thread.start()
+
+    def request_cancel(self) -> None:
+        """Pending steps are cancelled, running ones stopped (async). Caller holds the lock."""
+        if not self.cancel_requested:
+            self.cancel_requested = True
+            self.cancel_time = time.monotonic()
+            self.inbox.put(("cancel",))
+
+    # --- the run's thread -------------------------------------------------------------------
+
+    def _drive(self) -> None:
+        log = self.log
+        try:
+            self.context.executor()  # may start worker processes: not under the state lock
+            with self._lock:
+                now = utcnow()
+                log.status = RunStatus.running
+                log.start = log.start or now
+                log.attempts[-1].start = now
+                self._save()
+            self.emit_run()
+            while self._schedule():
+                self._handle(self._next_message())
+            self._finish()
+        except Exception as error:  # a bug or a full disk must not leave the run "running"
+            logger.exception("run %s stopped unexpectedly", log.run_id)
+            self._finish(crashed=error)
+        finally:
+            self.context.release(self)
+            self.done.set()
+
+    def _schedule(self) -> bool:
+        """Settle what can be settled, submit ready steps; False once nothing is left to wait on."""
+        changed: list[str] = []
+        with self._lock:
+            records = self.log.steps
+            for step_id in self.order:
+                record = records[step_id]
+                if record.status != StepStatus.pending:
+                    continue
+                dep_statuses = [records[d].status for d in self.deps[step_id] if d in records]
+                if self.cancel_requested or StepStatus.cancelled in dep_statuses:
+                    record.status = StepStatus.cancelled
+                elif any(status in BLOCKING_FAILURES for status in dep_statuses):
+                    record.status = StepStatus.upstream_failed
+                elif all(s in DONE_FOR_DEPENDENTS for s in dep_statuses) and (
+                    len(self.running) < self.max_parallel
+                ):
+                    self._submit(step_id)
+                else:
+                    continue
+                changed.append(step_id)
+            busy = bool(self.running)
+            if not busy:  # nothing runs, so nothing can become ready: never wait forever
+                stuck = [s for s in self.order if records[s].status == StepStatus.pending]
+                for step_id in stuck:
+                    records[step_id].status = StepStatus.cancelled
+                changed.extend(stuck)
+            if changed:
+                self._save()
+        for step_id in changed:
+            self.emit_step(step_id)
+        return busy
+
+    def _submit(self, step_id: str) -> None:
+        log, step, context = self.log, self.pipeline.step(step_id), self.context
+        record = log.steps[step_id]
+        number = len(record.attempts) + 1
+        suffix = "" if number == 1 else f".attempt{number}"
+        run_dir = Path(log.run_dir)
+        notebook = notebook_path(context.root, self.pipeline_path, step)
+        attempt = Attempt(
+            number=number,
+            status=StepStatus.running,
+            start=utcnow(),
+            output_notebook=str(run_dir / f"{step_id}{suffix}.ipynb"),
+            log_file=str(run_dir / f"{step_id}{suffix}.log"),
+        )
+        job = StepJob(
+            run_id=log.run_id,
+            step_id=step_id,
+            notebook=str(notebook),
+            cwd=str(notebook.parent),
+            output_notebook=attempt.output_notebook or "",
+            log_file=attempt.log_file or "",
+            access_log=str(run_dir / f"{step_id}{suffix}.catalog.jsonl"),
+            parameters=dict(record.parameters),
+            kernel_name=step.kernel,
+            skip_tags=list(
+                context.skip_tags
+                if context.skip_tags is not None
+                else self.pipeline.settings.skip_tags
+            ),
+            timeout_s=step.timeout_s if step.timeout_s is not None else context.default_timeout_s,
+            catalog_dir=log.catalog_dir,
+            pipeline_path=str(self.pipeline_path),
+            catalog_get=list(step.catalog.get),
+            catalog_put=list(step.catalog.put),
+        )
+        record.attempts.append(attempt)
+        record.status = StepStatus.running
+        inbox = self.inbox
+        try:
+            future = context.executor().submit(
+                job, lambda progress: inbox.put(("progress", progress))
+            )
+        except Exception as error:  # e.g. an executor that was shut down
+            _record_failure(record, error)
+            return
+        self.running[step_id] = future
+        future.add_done_callback(lambda done: inbox.put(("done", step_id, done)))
+
+    def _next_message(self) -> tuple[Any, ...]:
+        while True:
+            try:
+                return self.inbox.get(timeout=1.0)
+            except queue.Empty:
+                if self.cancel_time and time.monotonic() - self.cancel_time > CANCEL_GRACE_S:
+                    return ("abandon",)
+
+    def _handle(self, message: tuple[Any, ...]) -> None:
+        kind = message[0]
+        if kind == "progress":
+            self._record_progress(message[1])
+        elif kind == "done":
+            self._record_result(message[1], message[2])
+        elif kind == "cancel":
+            for step_id in list(self.running):
+                self._cancel_step(step_id)
+        elif kind == "abandon":  # the executor never answered: record what we know
+            for step_id, future in list(self.running.items()):
+                future.cancel()
+                self._record_result(step_id, None)
+
+    def _cancel_step(self, step_id: str) -> None:
+        try:
+            self.context.executor().cancel(self.log.run_id, step_id)
+        except Exception:
+            logger.exception("cancelling step %s failed", step_id)
+
+    def _record_progress(self, progress: StepProgress) -> None:
+        with self._lock:
+            if progress.step_id not in self.running:
+                return  # late news of a step that already finished
+            attempt = self.log.steps[progress.step_id].attempts[-1]
+            attempt.cell_progress = (progress.cell, progress.cells)
+            if time.monotonic() - self.last_save >= PROGRESS_SAVE_INTERVAL_S:
+                self._save()
+        self.context.emit(
+            RunEvent(
+                kind="progress",
+                pipeline=self.log.pipeline,
+                run_id=self.log.run_id,
+                step_id=progress.step_id,
+                status=StepStatus.running.value,
+                cell=progress.cell,
+                cells=progress.cells,
+            )
+        )
+
+    def _record_result(self, step_id: str, future: Future[StepResult] | None) -> None:
+        with self._lock:
+            if self.running.pop(step_id, None) is None:
+                return
+            record = self.log.steps[step_id]
+            try:
+                if future is None:
+                    raise CancelledError()
+                result = future.result()
+            except CancelledError:
+                record.status = record.attempts[-1].status = StepStatus.cancelled
+                record.attempts[-1].end = utcnow()
+            except Exception as error:  # the executor itself failed, not the notebook
+                _record_failure(record, error)
+            else:
+                _apply_result(record, result)
+            self._save()
+        self.emit_step(step_id)
+
+    def _finish(self, crashed: Exception | None = None) -> None:
+        log = self.log
+        with self._lock:
+            if crashed is not None:
+                for step_id in list(self.running):
+                    _record_failure(log.steps[step_id], crashed)
+                    self._cancel_step(step_id)
+                self.running.clear()
+            statuses = [record.status for record in log.steps.values()]
+            if self.cancel_requested:
+                log.status = RunStatus.cancelled
+            elif crashed or any(s not in DONE_FOR_DEPENDENTS for s in statuses):
+                log.status = RunStatus.failed
+            else:
+                log.status = RunStatus.succeeded
+            log.end = log.attempts[-1].end = utcnow()
+            try:
+                self._save()
+            except Exception:
+                logger.exception("could not save the run log of %s", log.run_id)
+        self.emit_run()
+
+    def _save(self) -> None:
+        self.store.save(self.log)
+        self.last_save = time.monotonic()
+
+    # --- events -----------------------------------------------------------------------------
+
+    def emit_run(self) -> None:
+        with self._lock:
+            log = self.log
+            failed = [s for s, r in log.steps.items() if r.status == StepStatus.failed]
+            error = f"failed steps: {', '.join(failed)}" if failed else None
+            event = RunEvent("run", log.pipeline, log.run_id, status=log.status.value, error=error)
+        self.context.emit(event)
+
+    def emit_step(self, step_id: str) -> None:
+        with self._lock:
+            record = self.log.steps[step_id]
+            attempt = record.last_attempt
+            error = attempt.error if attempt is not None else None
+            summary = f"{error.name}: {error.message}"[:500] if error else None
+            event = RunEvent(
+                "step", self.log.pipeline, self.log.run_id, step_id, record.status.value,
+                error=summary,
+            )
+        self.context.emit(event)
+
+
+def _record_failure(record: StepRecord, error: BaseException) -> None:
+    attempt = record.attempts[-1]
+    attempt.status = record.status = StepStatus.failed
+    attempt.end = utcnow()
+    attempt.error = ErrorInfo(
+        name=type(error).__name__,
+        message=str(error),
+        traceback="".join(traceback.format_exception(error)),
+    )
+
+
+def _apply_result(record: StepRecord, result: StepResult) -> None:
+    attempt = record.attempts[-1]
+    status = StepStatus(result.status)
+    attempt.status = record.status = status
+    attempt.start = result.start or attempt.start
+    attempt.end = result.end or utcnow()
+    if attempt.start is not None:
+        attempt.duration_s = (attempt.end - attempt.start).total_seconds()
+    attempt.skipped_cells = list(result.skipped_cells)
+    attempt.catalog_reads = list(result.catalog_reads)
+    attempt.catalog_writes = list(result.catalog_writes)
+    attempt.error = result.error
+    record.kernel = result.kernel_name or record.kernel

@@ -1,0 +1,109 @@
+"""A worker process of `LocalProcessExecutor`: spawning it, and its main loop.
+
+A worker is spawned (not forked: jupyter's asyncio and zmq state must not be copied), imports
+papermill once and then runs one `StepJob` at a time with `execute_step`. Over its pipe it
+receives ("job", StepJob) or ("stop",) and sends ("kernel", pid), ("progress", StepProgress) and
+("result", StepResult). It never leaves a kernel behind: not after a job, not when it is
+terminated, not when its parent dies.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from .executor import StepJob, StepResult
+from .kernel_guard import kill_process_group, timeout_error
+from .runlog import ErrorInfo, StepStatus, utcnow
+
+
+def spawn_worker(ctx: BaseContext) -> tuple[BaseProcess, Connection, Any]:
+    """Start a worker process: (the process, the parent's end of its pipe, its cancel event)."""
+    parent_conn, child_conn = ctx.Pipe()
+    cancel_event = ctx.Event()
+    process = ctx.Process(  # type: ignore[attr-defined]
+        target=worker_main,
+        args=(child_conn, cancel_event, os.getpid()),
+        name="runnable-jupyter-worker",
+        daemon=True,
+    )
+    process.start()
+    child_conn.close()
+    return process, parent_conn, cancel_event
+
+
+def lost_job_error(job: StepJob, stop_reason: str | None, exitcode: int | None) -> ErrorInfo:
+    """The error of a job whose worker ended without answering (not cancelled)."""
+    if stop_reason == "timeout":
+        return timeout_error(job)
+    how = (
+        f"was killed by signal {-exitcode}"
+        if exitcode is not None and exitcode < 0
+        else f"exited with code {exitcode}"
+    )
+    return ErrorInfo(
+        name="WorkerCrashed",
+        message=(
+            f"the worker process running step '{job.step_id}' {how}; its kernel was "
+            "stopped and the worker replaced. Retry the step"
+        ),
+    )
+
+
+def worker_main(conn: Connection, cancel_event: Any, parent_pid: int) -> None:
+    """A worker process: run the jobs the parent sends, one at a time, until told to stop."""
+    from .step_execution import execute_step  # imports papermill once per worker
+
+    kernel: dict[str, int | None] = {"pgid": None}
+    send_lock = threading.Lock()
+
+    def send(message: tuple[Any, ...]) -> None:
+        with send_lock:
+            conn.send(message)
+
+    def die(*_: Any) -> None:  # never leave the kernel behind, whatever ends this worker
+        kill_process_group(kernel["pgid"])
+        os._exit(1)
+
+    def watch_parent() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1.0)
+        die()
+
+    signal.signal(signal.SIGTERM, die)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (cancel)
+    threading.Thread(target=watch_parent, name="watch-parent", daemon=True).start()
+
+    def kernel_started(pid: int) -> None:
+        kernel["pgid"] = pid
+        send(("kernel", pid))
+
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            break
+        if message[0] != "job":
+            break
+        job: StepJob = message[1]
+        start = utcnow()
+        try:
+            result = execute_step(
+                job, lambda p: send(("progress", p)), cancel_event, on_kernel_start=kernel_started
+            )
+        except BaseException as exc:  # execute_step reports failures itself; this is a bug
+            result = StepResult(
+                StepStatus.failed,
+                start,
+                utcnow(),
+                error=ErrorInfo(name=type(exc).__name__, message=f"worker error: {exc}"),
+            )
+        kill_process_group(kernel["pgid"])
+        kernel["pgid"] = None
+        send(("result", result))
