@@ -1,4 +1,93 @@
-import { JupyterFrontEndPlugin } from '@jupyterlab/application';
+/**
+ * `runnable-jupyter:runs`: the run service (IRunService: runs and live step states from the
+ * server's events) and the run panel with the run commands.
+ */
+import {
+  ILabShell,
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
-/** The plugins of this part (being written). */
-export const runPlugins: JupyterFrontEndPlugin<any>[] = [];
+import { IPipelineEditorTracker, IRunService } from '../tokens';
+import { addRunCommands } from './commands';
+import { RunPanel } from './panel/RunPanel';
+import { RunPanelModel } from './panelModel';
+import { RunService } from './runService';
+import { createStepActions } from './stepActions';
+
+const PLUGIN_ID = 'runnable-jupyter:runs';
+
+const runsPlugin: JupyterFrontEndPlugin<IRunService> = {
+  id: PLUGIN_ID,
+  description:
+    'runnable-jupyter: runs pipelines on the server, follows their live status, and shows the run panel.',
+  autoStart: true,
+  provides: IRunService,
+  optional: [
+    IPipelineEditorTracker,
+    ISettingRegistry,
+    ICommandPalette,
+    ILayoutRestorer,
+    ILabShell,
+    ITranslator
+  ],
+  activate: (
+    app: JupyterFrontEnd,
+    editors: IPipelineEditorTracker | null,
+    settingRegistry: ISettingRegistry | null,
+    palette: ICommandPalette | null,
+    restorer: ILayoutRestorer | null,
+    labShell: ILabShell | null,
+    translator: ITranslator | null
+  ): IRunService => {
+    const trans = (translator ?? nullTranslator).load('runnable_jupyter');
+    const service = new RunService({ events: app.serviceManager.events });
+    const model = new RunPanelModel(service, editors);
+
+    let confirmRunAll = true;
+    if (settingRegistry) {
+      settingRegistry
+        .load(PLUGIN_ID)
+        .then(settings => {
+          const apply = () => {
+            confirmRunAll = settings.get('confirmRunAll').composite !== false;
+          };
+          apply();
+          settings.changed.connect(apply);
+        })
+        .catch(reason =>
+          console.error(`runnable-jupyter: could not load the ${PLUGIN_ID} settings`, reason)
+        );
+    }
+
+    const panel = new RunPanel({
+      model,
+      commands: app.commands,
+      actions: createStepActions(app, model, trans),
+      trans
+    });
+    app.shell.add(panel, 'right', { rank: 600 });
+    restorer?.add(panel, panel.id);
+
+    addRunCommands(app, {
+      model,
+      trans,
+      confirmRunAll: () => confirmRunAll,
+      showPanel: () => {
+        if (labShell && panel.isHidden) {
+          labShell.expandRight();
+        }
+        app.shell.activateById(panel.id);
+      },
+      palette
+    });
+    return service;
+  }
+};
+
+/** The plugins of this part. */
+export const runPlugins: JupyterFrontEndPlugin<any>[] = [runsPlugin];

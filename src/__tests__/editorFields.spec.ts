@@ -1,0 +1,53 @@
+/**
+ * The properties panel's conversions and the views' formatting helpers.
+ */
+import { basename, formatDuration, splitList } from '../editor/format';
+import {
+  catalogWith,
+  parametersText,
+  parseParameters,
+  parseTimeout
+} from '../editor/properties/stepFields';
+
+describe('step fields', () => {
+  it('parses parameters as a JSON object, blank meaning none', () => {
+    expect(parseParameters('{"n": 3}')).toEqual({ ok: true, value: { n: 3 } });
+    expect(parseParameters('  ')).toEqual({ ok: true, value: undefined });
+    expect(parseParameters('{}')).toEqual({ ok: true, value: undefined });
+    expect(parseParameters('[1]')).toMatchObject({ ok: false, reason: 'not-object' });
+    expect(parseParameters('{n: 3}')).toMatchObject({ ok: false, reason: 'json' });
+    expect(parametersText(undefined)).toBe('');
+    expect(parametersText({ n: 3 })).toBe('{\n  "n": 3\n}');
+  });
+
+  it('parses a positive timeout, blank meaning none', () => {
+    expect(parseTimeout('90')).toEqual({ ok: true, value: 90 });
+    expect(parseTimeout('')).toEqual({ ok: true, value: undefined });
+    expect(parseTimeout('0').ok).toBe(false);
+    expect(parseTimeout('abc').ok).toBe(false);
+  });
+
+  it('edits one side of the catalog globs', () => {
+    const step = { id: 'a', notebook: 'a.ipynb', catalog: { get: ['x.csv'] } };
+    expect(catalogWith(step, 'put', 'y.csv, z/*.parquet\nw.json')).toEqual({
+      get: ['x.csv'],
+      put: ['y.csv', 'z/*.parquet', 'w.json']
+    });
+    expect(catalogWith(step, 'get', ' ')).toBeUndefined();
+  });
+});
+
+describe('formatting', () => {
+  it('formats durations', () => {
+    expect(formatDuration(null)).toBe('');
+    expect(formatDuration(0.25)).toBe('250 ms');
+    expect(formatDuration(12.34)).toBe('12.3 s');
+    expect(formatDuration(245)).toBe('4 min 05 s');
+    expect(formatDuration(3720)).toBe('1 h 02 min');
+  });
+
+  it('splits lists and takes base names', () => {
+    expect(splitList('a, b\n\nc,')).toEqual(['a', 'b', 'c']);
+    expect(basename('x/y/z.ipynb')).toBe('z.ipynb');
+  });
+});

@@ -1,0 +1,239 @@
+/**
+ * The graph view (@xyflow/react): steps as nodes, depends_on as edges. Every edit goes to the
+ * model, which writes the document; the view re-renders from the model's signals.
+ */
+import { Notification } from '@jupyterlab/apputils';
+import { TranslationBundle } from '@jupyterlab/translation';
+import {
+  applyEdgeChanges,
+  applyNodeChanges,
+  Background,
+  Connection,
+  Controls,
+  Edge,
+  EdgeChange,
+  MiniMap,
+  NodeChange,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow
+} from '@xyflow/react';
+import * as React from 'react';
+
+import { IRunService, IStepState } from '../../tokens';
+import { removeElements, setPositions } from '../graphOps';
+import { LayoutDirection } from '../layoutGraph';
+import { RunStatusSource } from '../settings';
+import { PipelineEditorModel } from '../model';
+import { buildEdges, buildNodes } from './elements';
+import { StepNode, StepNodeType } from './StepNode';
+import { useAutoFit } from './useAutoFit';
+
+import '@xyflow/react/dist/style.css';
+
+const NODE_TYPES = { step: StepNode };
+const DELETE_KEYS = ['Delete', 'Backspace'];
+const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
+const BANNER_MS = 6000;
+const FIT_OPTIONS = { padding: 0.2, maxZoom: 1 };
+const MINIMAP_STYLE = { width: 160, height: 100 };
+
+export interface IPipelineGraphProps {
+  model: PipelineEditorModel;
+  runStatus: RunStatusSource;
+  direction: LayoutDirection;
+  trans: TranslationBundle;
+  onOpenStep: (stepId: string) => void;
+}
+
+function connectionRefusal(
+  reason: 'self' | 'exists' | 'cycle' | 'unknown',
+  source: string,
+  target: string,
+  trans: TranslationBundle
+): string | null {
+  switch (reason) {
+    case 'cycle':
+      return trans.__(
+        'Connection refused: "%1" already depends on "%2", so this link would create a cycle.',
+        source,
+        target
+      );
+    case 'self':
+      return trans.__('Connection refused: a step cannot depend on itself.');
+    default:
+      return null; // an existing edge or a vanished step: nothing to say
+  }
+}
+
+function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
+  const { model, runStatus, direction, trans, onOpenStep } = props;
+  const { fitView } = useReactFlow();
+  const [runService, setRunService] = React.useState(runStatus.service);
+  const [nodes, setNodes] = React.useState<StepNodeType[]>([]);
+  const [edges, setEdges] = React.useState<Edge[]>([]);
+  const [banner, setBanner] = React.useState<string | null>(null);
+  const container = React.useRef<HTMLDivElement>(null);
+  const onMoveStart = useAutoFit(container, nodes.length, FIT_OPTIONS);
+
+  const rebuild = React.useCallback(() => {
+    const states: ReadonlyMap<string, IStepState> =
+      runService?.stepStates(model.pipelinePath) ?? new Map();
+    setNodes(previous => buildNodes(model, states, direction, trans, previous));
+    setEdges(previous => buildEdges(model, previous));
+  }, [model, runService, direction, trans]);
+
+  React.useEffect(() => {
+    const onRunChanged = (_: IRunService, path: string) => {
+      if (path === model.pipelinePath) {
+        rebuild();
+      }
+    };
+    const onFit = () => void fitView({ ...FIT_OPTIONS, duration: 200 });
+    rebuild();
+    model.changed.connect(rebuild);
+    model.selectionChanged.connect(rebuild);
+    model.fitViewRequested.connect(onFit);
+    runService?.changed.connect(onRunChanged);
+    return () => {
+      model.changed.disconnect(rebuild);
+      model.selectionChanged.disconnect(rebuild);
+      model.fitViewRequested.disconnect(onFit);
+      runService?.changed.disconnect(onRunChanged);
+    };
+  }, [model, runService, rebuild, fitView]);
+
+  React.useEffect(() => {
+    const onSource = () => setRunService(runStatus.service);
+    runStatus.changed.connect(onSource);
+    return () => void runStatus.changed.disconnect(onSource);
+  }, [runStatus]);
+
+  React.useEffect(() => {
+    if (!banner) {
+      return;
+    }
+    const timer = window.setTimeout(() => setBanner(null), BANNER_MS);
+    return () => window.clearTimeout(timer);
+  }, [banner]);
+
+  const onNodesChange = React.useCallback(
+    (changes: NodeChange<StepNodeType>[]) => {
+      // Removal goes through onDelete (one edit); selection through the model.
+      const local = changes.filter(c => c.type !== 'remove' && c.type !== 'select');
+      if (local.length > 0) {
+        setNodes(current => applyNodeChanges(local, current));
+      }
+      const selects = changes.filter(c => c.type === 'select');
+      if (selects.length > 0) {
+        const selection = new Set(model.selection);
+        for (const change of selects) {
+          if (change.type === 'select') {
+            change.selected ? selection.add(change.id) : selection.delete(change.id);
+          }
+        }
+        model.setSelection([...selection]);
+      }
+    },
+    [model]
+  );
+
+  const onEdgesChange = React.useCallback((changes: EdgeChange[]) => {
+    const local = changes.filter(c => c.type !== 'remove');
+    setEdges(current => applyEdgeChanges(local, current));
+  }, []);
+
+  const onDelete = React.useCallback(
+    ({ nodes: gone, edges: cut }: { nodes: StepNodeType[]; edges: Edge[] }) => {
+      model.apply(document =>
+        removeElements(
+          document,
+          gone.map(node => node.id),
+          cut.map(edge => ({ source: edge.source, target: edge.target }))
+        )
+      );
+    },
+    [model]
+  );
+
+  const onConnect = React.useCallback(
+    (connection: Connection) => {
+      const result = model.connect(connection.source, connection.target);
+      if (!result.ok) {
+        const message = connectionRefusal(
+          result.reason,
+          connection.source,
+          connection.target,
+          trans
+        );
+        if (message) {
+          setBanner(message);
+          Notification.warning(message, { autoClose: BANNER_MS });
+        }
+      }
+    },
+    [model, trans]
+  );
+
+  const onNodeDragStop = React.useCallback(
+    (_: unknown, __: StepNodeType, dragged: StepNodeType[]) => {
+      model.apply(document =>
+        setPositions(document, new Map(dragged.map(node => [node.id, node.position])))
+      );
+    },
+    [model]
+  );
+
+  return (
+    <div
+      className="jp-runnable-graph"
+      ref={container}
+      tabIndex={-1}
+      // xyflow prevents the default focus on mouse down; the graph's shortcuts need focus here.
+      onMouseDown={() => container.current?.focus({ preventScroll: true })}
+    >
+      {banner && (
+        <div className="jp-runnable-graph-banner" role="alert">
+          {banner}
+        </div>
+      )}
+      {model.document?.steps.length === 0 && (
+        <div className="jp-runnable-graph-empty">
+          {trans.__(
+            'This pipeline has no steps yet. Right-click notebooks in the file browser and choose "Add to Pipeline".'
+          )}
+        </div>
+      )}
+      <ReactFlow<StepNodeType, Edge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={NODE_TYPES}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onDelete={onDelete}
+        onNodeDragStop={onNodeDragStop}
+        onNodeDoubleClick={(_, node) => onOpenStep(node.id)}
+        deleteKeyCode={DELETE_KEYS}
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
+        selectionKeyCode="Shift"
+        minZoom={0.1}
+        fitViewOptions={FIT_OPTIONS}
+        onMoveStart={onMoveStart}
+      >
+        <Background />
+        <MiniMap pannable zoomable style={MINIMAP_STYLE} />
+        <Controls />
+      </ReactFlow>
+    </div>
+  );
+}
+
+/** The graph with its own xyflow store. */
+export function PipelineGraph(props: IPipelineGraphProps): JSX.Element {
+  return (
+    <ReactFlowProvider>
+      <GraphCanvas {...props} />
+    </ReactFlowProvider>
+  );
+}

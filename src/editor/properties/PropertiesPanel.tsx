@@ -1,0 +1,152 @@
+/**
+ * The properties panel: edits the selected step (id, notebook, parameters, kernel, timeout,
+ * catalog globs). Each field commits one edit to the model.
+ */
+import { UseSignal } from '@jupyterlab/apputils';
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+
+import { renameStep, stepIdProblem, updateStep } from '../graphOps';
+import { PipelineEditorModel } from '../model';
+import { IPipelineStep } from '../pipelineFormat';
+import { SelectField, TextField } from './fields';
+import { catalogWith, parametersText, parseParameters, parseTimeout } from './stepFields';
+
+export interface IPropertiesPanelProps {
+  model: PipelineEditorModel;
+  trans: TranslationBundle;
+  kernelNames: () => string[];
+}
+
+interface IStepFormProps extends IPropertiesPanelProps {
+  step: IPipelineStep;
+}
+
+function StepForm(props: IStepFormProps): JSX.Element {
+  const { model, trans, step } = props;
+  const update = (patch: Partial<IPipelineStep>) =>
+    model.apply(document => updateStep(document, step.id, patch));
+  const kernels = props.kernelNames();
+  if (step.kernel && !kernels.includes(step.kernel)) {
+    kernels.push(step.kernel);
+  }
+  return (
+    <form className="jp-runnable-step-form" onSubmit={event => event.preventDefault()}>
+      <h3>{trans.__('Step %1', step.id)}</h3>
+      <TextField
+        name="id"
+        label={trans.__('Id')}
+        value={step.id}
+        validate={text => {
+          const problem = model.document && stepIdProblem(model.document, step.id, text);
+          return problem === 'pattern'
+            ? trans.__('Use only letters, digits, "_" and "-".')
+            : problem === 'taken'
+              ? trans.__('Another step is already called "%1".', text)
+              : null;
+        }}
+        commit={text => {
+          model.apply(document => renameStep(document, step.id, text));
+          model.setSelection([text]);
+        }}
+      />
+      <TextField
+        name="notebook"
+        label={trans.__('Notebook (relative to the pipeline file)')}
+        value={step.notebook}
+        validate={text => (text.trim() ? null : trans.__('A step needs a notebook.'))}
+        commit={text => update({ notebook: text.trim() })}
+      />
+      <TextField
+        name="parameters"
+        label={trans.__('Parameters (JSON object)')}
+        multiline
+        placeholder='{"n": 3}'
+        value={parametersText(step.parameters)}
+        validate={text => {
+          const parsed = parseParameters(text);
+          if (parsed.ok) {
+            return null;
+          }
+          return parsed.reason === 'json'
+            ? trans.__('Not valid JSON: %1', parsed.detail)
+            : trans.__('Parameters must be a JSON object, e.g. {"n": 3}.');
+        }}
+        commit={text => {
+          const parsed = parseParameters(text);
+          if (parsed.ok) {
+            update({ parameters: parsed.value });
+          }
+        }}
+      />
+      <SelectField
+        name="kernel"
+        label={trans.__('Kernel')}
+        value={step.kernel ?? ''}
+        options={[
+          { value: '', label: trans.__("The notebook's own kernel") },
+          ...kernels.map(name => ({ value: name, label: name }))
+        ]}
+        commit={value => update({ kernel: value || undefined })}
+      />
+      <TextField
+        name="timeout_s"
+        label={trans.__('Timeout (seconds)')}
+        inputType="number"
+        placeholder={trans.__('none')}
+        value={step.timeout_s === undefined ? '' : String(step.timeout_s)}
+        validate={text =>
+          parseTimeout(text).ok ? null : trans.__('Enter a number of seconds above 0.')
+        }
+        commit={text => {
+          const parsed = parseTimeout(text);
+          if (parsed.ok) {
+            update({ timeout_s: parsed.value });
+          }
+        }}
+      />
+      <TextField
+        name="catalog_get"
+        label={trans.__('Catalog get (comma or line separated)')}
+        multiline
+        value={(step.catalog?.get ?? []).join('\n')}
+        commit={text => update({ catalog: catalogWith(step, 'get', text) })}
+      />
+      <TextField
+        name="catalog_put"
+        label={trans.__('Catalog put (comma or line separated)')}
+        multiline
+        value={(step.catalog?.put ?? []).join('\n')}
+        commit={text => update({ catalog: catalogWith(step, 'put', text) })}
+      />
+    </form>
+  );
+}
+
+export function PropertiesPanel(props: IPropertiesPanelProps): JSX.Element {
+  const { model, trans } = props;
+  return (
+    <UseSignal signal={model.selectionChanged}>
+      {() => {
+        const selection = model.selection;
+        const step =
+          selection.length === 1
+            ? model.document?.steps.find(s => s.id === selection[0])
+            : undefined;
+        return (
+          <div className="jp-runnable-properties" aria-label={trans.__('Step properties')}>
+            {step ? (
+              <StepForm key={step.id} {...props} step={step} />
+            ) : (
+              <p className="jp-runnable-properties-hint">
+                {selection.length > 1
+                  ? trans.__('%1 steps selected.', selection.length)
+                  : trans.__('Select a step to edit its properties.')}
+              </p>
+            )}
+          </div>
+        );
+      }}
+    </UseSignal>
+  );
+}

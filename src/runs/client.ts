@@ -1,0 +1,67 @@
+/**
+ * Typed REST client of the runs routes (`/runnable-jupyter/api/runs...`).
+ */
+import { ServerConnection } from '@jupyterlab/services';
+
+import { requestAPI } from '../api';
+import {
+  IRetryReply,
+  IRunListReply,
+  IRunLog,
+  IRunSummary,
+  IStartRunReply,
+  IStartRunRequest,
+  IStepLogReply
+} from './dto';
+
+export * from './dto';
+
+export class RunsClient {
+  constructor(
+    private readonly serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  ) {}
+
+  /** Start a run; the server answers at once (202) with the new run's log. */
+  start(request: IStartRunRequest): Promise<IStartRunReply> {
+    return this._request<IStartRunReply>('runs', 'POST', request);
+  }
+
+  /** The pipeline's runs, newest first. */
+  async list(pipeline: string): Promise<IRunSummary[]> {
+    const reply = await this._request<IRunListReply>(
+      `runs?pipeline=${encodeURIComponent(pipeline)}`
+    );
+    return reply.runs;
+  }
+
+  get(runId: string): Promise<IRunLog> {
+    return this._request<IRunLog>(runPath(runId));
+  }
+
+  /** The step's output from `offset` on (stdout/stderr as it happens). */
+  stepLog(runId: string, stepId: string, offset: number): Promise<IStepLogReply> {
+    return this._request<IStepLogReply>(
+      `${runPath(runId)}/steps/${encodeURIComponent(stepId)}/log?offset=${offset}`
+    );
+  }
+
+  async cancel(runId: string): Promise<void> {
+    await this._request(`${runPath(runId)}/cancel`, 'POST');
+  }
+
+  retry(runId: string, force = false): Promise<IRetryReply> {
+    return this._request<IRetryReply>(`${runPath(runId)}/retry`, 'POST', { force });
+  }
+
+  private _request<T>(endPoint: string, method = 'GET', body?: unknown): Promise<T> {
+    const init: RequestInit = { method };
+    if (body !== undefined) {
+      init.body = JSON.stringify(body);
+    }
+    return requestAPI<T>(endPoint, init, this.serverSettings);
+  }
+}
+
+function runPath(runId: string): string {
+  return `runs/${encodeURIComponent(runId)}`;
+}

@@ -1,0 +1,137 @@
+/**
+ * JSON shapes of the runs REST routes and of the live run-status event. They mirror the
+ * engine's pydantic models in `runnable_jupyter/runlog.py`; paths are relative to the server root.
+ * Kept free of imports other than types so the pure logic that uses them is testable with jest.
+ */
+import type { RunMode, RunStatus, StepStatus } from '../tokens';
+
+export interface IErrorInfo {
+  name: string;
+  message: string;
+  traceback?: string;
+  cell_index?: number | null;
+}
+
+export interface ICatalogAccess {
+  name: string;
+  sha256: string;
+  size: number;
+  path?: string;
+  time?: string;
+}
+
+/** One execution of a step (`Attempt`). */
+export interface IStepAttempt {
+  number: number;
+  status: StepStatus;
+  start: string | null;
+  end: string | null;
+  duration_s: number | null;
+  output_notebook: string | null;
+  log_file: string | null;
+  skipped_cells: number[];
+  /** [current cell, number of code cells] while running. */
+  cell_progress: [number, number] | null;
+  catalog_reads: ICatalogAccess[];
+  catalog_writes: ICatalogAccess[];
+  error: IErrorInfo | null;
+}
+
+/** A step of a run (`StepRecord`). */
+export interface IStepRecord {
+  id: string;
+  notebook: string;
+  status: StepStatus;
+  source_sha256?: string | null;
+  kernel?: string | null;
+  parameters: Record<string, unknown>;
+  depends_on: string[];
+  attempts: IStepAttempt[];
+}
+
+/** One pass over the run's steps: the first run or a retry (`RunAttempt`). */
+export interface IRunAttempt {
+  number: number;
+  start: string | null;
+  end: string | null;
+  steps: string[];
+}
+
+/** The run log (`RunLog`), as `GET runs/{run_id}` answers. */
+export interface IRunLog {
+  schema_version: number;
+  run_id: string;
+  pipeline: string;
+  pipeline_sha256: string;
+  pipeline_structure: Record<string, string[]>;
+  selection: string[];
+  mode: RunMode;
+  parameters: Record<string, unknown>;
+  status: RunStatus;
+  start: string | null;
+  end: string | null;
+  attempts: IRunAttempt[];
+  environment?: Record<string, unknown>;
+  catalog_dir: string;
+  run_dir: string;
+  steps: Record<string, IStepRecord>;
+}
+
+/** One entry of `GET runs?pipeline=`. */
+export interface IRunSummary {
+  run_id: string;
+  status: RunStatus;
+  start: string | null;
+  end: string | null;
+  selection: string[];
+  mode: RunMode;
+  counts: Partial<Record<StepStatus, number>>;
+}
+
+export interface IRunListReply {
+  runs: IRunSummary[];
+}
+
+export interface IStartRunRequest {
+  pipeline: string;
+  steps: string[];
+  mode: RunMode;
+  parameters: Record<string, unknown>;
+}
+
+export interface IStartRunReply {
+  run_id: string;
+  run: IRunLog;
+}
+
+export interface IRetryReply {
+  run_id: string;
+  attempt: number;
+}
+
+export interface IStepLogReply {
+  text: string;
+  /** Offset to ask for next. */
+  offset: number;
+  /** True once the step finished and the log will not grow. */
+  complete: boolean;
+}
+
+/** Schema id of the server's live run-status events (jupyter_events). */
+export const RUN_STATUS_SCHEMA_ID =
+  'https://events.runnable-jupyter.org/run-status';
+
+/** Data of a run-status event (see docs/architecture.md). */
+export interface IRunStatusEvent {
+  pipeline: string;
+  run_id: string;
+  kind: 'run' | 'step' | 'progress';
+  step_id: string;
+  status: string;
+  cell?: number;
+  cells?: number;
+  error_name?: string;
+  error_message?: string;
+  /** ISO time of the change, when the server sends it. */
+  time?: string;
+}

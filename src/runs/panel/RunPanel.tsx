@@ -1,0 +1,128 @@
+/**
+ * The run panel: a side panel showing the active pipeline's steps, run buttons and parameters,
+ * the shown run's live status and the pipeline's run history.
+ */
+import { ReactWidget, UseSignal } from '@jupyterlab/apputils';
+import { PathExt } from '@jupyterlab/coreutils';
+import { TranslationBundle } from '@jupyterlab/translation';
+import { CommandRegistry } from '@lumino/commands';
+import * as React from 'react';
+
+import { runPanelIcon } from '../icons';
+import { RunPanelModel } from '../panelModel';
+import { RunControls } from './RunControls';
+import { RunHistory, runStatusLabel } from './RunHistory';
+import { IStepActions, StepList } from './StepList';
+
+export const RUN_PANEL_ID = 'jp-runnable-run-panel';
+
+interface IRunPanelViewProps {
+  model: RunPanelModel;
+  commands: CommandRegistry;
+  actions: IStepActions;
+  trans: TranslationBundle;
+}
+
+function RunPanelView(props: IRunPanelViewProps): JSX.Element {
+  const { model, trans } = props;
+  const editor = model.editor;
+  if (!editor) {
+    return (
+      <div className="jp-runnable-run-empty jp-runnable-run-no-pipeline">
+        {trans.__('Open a pipeline (a *.pipeline.json file) to run its steps.')}
+      </div>
+    );
+  }
+  const path = editor.pipelinePath;
+  const service = model.service;
+  const shownRun = service.shownRun(path);
+  const shownRunId = service.shownRunId(path);
+  const history = service.history(path);
+  const loadError = service.error(path);
+  const latestRunId = history[0]?.run_id ?? null;
+  return (
+    <>
+      <header className="jp-runnable-run-header">
+        <h2 className="jp-runnable-run-title" title={path}>
+          {PathExt.basename(path)}
+        </h2>
+        {shownRunId && (
+          <div className="jp-runnable-run-shown" data-run-id={shownRunId}>
+            {trans.__('Run %1', shownRunId)}
+            {shownRun && (
+              <span className="jp-runnable-status-badge" data-status={shownRun.status}>
+                {runStatusLabel(shownRun.status, trans)}
+              </span>
+            )}
+            {latestRunId !== null && shownRunId !== latestRunId && (
+              <button
+                className="jp-runnable-link-button"
+                onClick={() => void service.showRun(path, latestRunId)}
+              >
+                {trans.__('Show latest')}
+              </button>
+            )}
+          </div>
+        )}
+      </header>
+      <RunControls
+        commands={props.commands}
+        parametersText={model.parametersText}
+        parametersProblem={model.parametersProblem}
+        actionError={model.actionError}
+        onParametersChange={text => (model.parametersText = text)}
+        trans={trans}
+      />
+      {loadError && (
+        <div className="jp-runnable-run-error" role="alert">
+          {trans.__('Could not get the runs from the server: %1', loadError)}
+        </div>
+      )}
+      <StepList
+        steps={editor.steps}
+        states={service.stepStates(path)}
+        selection={editor.selection}
+        canShowLog={shownRunId !== null}
+        onCheck={(stepId, checked) => model.setStepChecked(stepId, checked)}
+        onCheckAll={checked => model.setAllChecked(checked)}
+        actions={props.actions}
+        trans={trans}
+      />
+      <RunHistory
+        runs={history}
+        shownRunId={shownRunId}
+        onShow={runId => void service.showRun(path, runId).catch(() => undefined)}
+        trans={trans}
+      />
+    </>
+  );
+}
+
+/** The side panel widget; re-renders on every change of its model. */
+export class RunPanel extends ReactWidget {
+  constructor(private readonly _options: RunPanel.IOptions) {
+    super();
+    this.id = RUN_PANEL_ID;
+    this.addClass('jp-runnable-run-panel');
+    this.title.icon = runPanelIcon;
+    this.title.caption = _options.trans.__('Pipeline Runs');
+  }
+
+  protected render(): JSX.Element {
+    const { model } = this._options;
+    return (
+      <UseSignal signal={model.changed}>
+        {() => <RunPanelView {...this._options} />}
+      </UseSignal>
+    );
+  }
+}
+
+export namespace RunPanel {
+  export interface IOptions {
+    model: RunPanelModel;
+    commands: CommandRegistry;
+    actions: IStepActions;
+    trans: TranslationBundle;
+  }
+}

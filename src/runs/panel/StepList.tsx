@@ -1,0 +1,180 @@
+/**
+ * The steps of the active pipeline: a checkbox each (the graph selection), the live status of
+ * the shown run, and links to the executed notebook and the step's log.
+ */
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+
+import { IStepInfo, IStepState, StepStatus } from '../../tokens';
+import { elapsedSeconds, formatDuration } from '../format';
+import { isStepFinished } from '../stepStates';
+
+export interface IStepActions {
+  openOutput(stepId: string, state: IStepState): void;
+  showLog(stepId: string): void;
+}
+
+export function statusLabel(status: StepStatus, trans: TranslationBundle): string {
+  switch (status) {
+    case 'pending':
+      return trans.__('pending');
+    case 'running':
+      return trans.__('running');
+    case 'succeeded':
+      return trans.__('succeeded');
+    case 'failed':
+      return trans.__('failed');
+    case 'upstream_failed':
+      return trans.__('upstream failed');
+    case 'cancelled':
+      return trans.__('cancelled');
+    case 'cached':
+      return trans.__('cached');
+    case 'not_selected':
+      return trans.__('not selected');
+  }
+}
+
+/** The current time, ticking every second while `active`. */
+function useNow(active: boolean): number {
+  const [now, setNow] = React.useState(() => Date.now());
+  React.useEffect(() => {
+    if (!active) {
+      return;
+    }
+    setNow(Date.now());
+    const timer = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+interface IStepRowProps {
+  step: IStepInfo;
+  state: IStepState | undefined;
+  checked: boolean;
+  now: number;
+  canShowLog: boolean;
+  onCheck(checked: boolean): void;
+  actions: IStepActions;
+  trans: TranslationBundle;
+}
+
+function StepRow(props: IStepRowProps): JSX.Element {
+  const { step, state, trans } = props;
+  const status = state?.status;
+  const running = status === 'running';
+  const time = running
+    ? formatDuration(elapsedSeconds(state?.start, props.now))
+    : formatDuration(state?.durationS);
+  const progress =
+    running && state?.cells
+      ? trans.__('cell %1 of %2', state.cell ?? 0, state.cells)
+      : '';
+  const checkboxId = `jp-runnable-run-step-check-${step.id}`;
+  return (
+    <li
+      className="jp-runnable-run-step"
+      data-step-id={step.id}
+      data-status={status ?? 'none'}
+    >
+      <div className="jp-runnable-run-step-main">
+        <input
+          id={checkboxId}
+          type="checkbox"
+          className="jp-runnable-run-step-check"
+          checked={props.checked}
+          onChange={event => props.onCheck(event.target.checked)}
+        />
+        <label htmlFor={checkboxId} className="jp-runnable-run-step-name" title={step.notebook}>
+          {step.id}
+        </label>
+        {status && (
+          <span className="jp-runnable-status-badge" data-status={status}>
+            {statusLabel(status, trans)}
+          </span>
+        )}
+        <span className="jp-runnable-run-step-time">{time}</span>
+      </div>
+      {progress && <div className="jp-runnable-run-step-progress">{progress}</div>}
+      {state?.error && (
+        <div className="jp-runnable-run-step-error">
+          <span className="jp-runnable-run-step-error-name">{state.error.name}</span>
+          {state.error.message ? `: ${state.error.message}` : ''}
+        </div>
+      )}
+      {status && status !== 'not_selected' && (
+        <div className="jp-runnable-run-step-links">
+          {state?.outputNotebook && (running || isStepFinished(status)) && (
+            <button
+              className="jp-runnable-link-button jp-runnable-open-output"
+              onClick={() => props.actions.openOutput(step.id, state)}
+            >
+              {trans.__('Open Output')}
+            </button>
+          )}
+          {props.canShowLog && status !== 'pending' && (
+            <button
+              className="jp-runnable-link-button jp-runnable-show-log"
+              onClick={() => props.actions.showLog(step.id)}
+            >
+              {trans.__('Show Log')}
+            </button>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}
+
+export interface IStepListProps {
+  steps: ReadonlyArray<IStepInfo>;
+  states: ReadonlyMap<string, IStepState>;
+  selection: ReadonlyArray<string>;
+  canShowLog: boolean;
+  onCheck(stepId: string, checked: boolean): void;
+  onCheckAll(checked: boolean): void;
+  actions: IStepActions;
+  trans: TranslationBundle;
+}
+
+export function StepList(props: IStepListProps): JSX.Element {
+  const { steps, states, selection, trans } = props;
+  const anyRunning = steps.some(step => states.get(step.id)?.status === 'running');
+  const now = useNow(anyRunning);
+  const allChecked = steps.length > 0 && steps.every(step => selection.includes(step.id));
+  if (steps.length === 0) {
+    return (
+      <p className="jp-runnable-run-empty">
+        {trans.__('This pipeline has no steps yet. Add notebooks to it from the file browser.')}
+      </p>
+    );
+  }
+  return (
+    <div className="jp-runnable-run-steps">
+      <label className="jp-runnable-run-check-all">
+        <input
+          type="checkbox"
+          checked={allChecked}
+          onChange={event => props.onCheckAll(event.target.checked)}
+        />
+        {trans.__('Select all steps')}
+      </label>
+      <ul className="jp-runnable-run-step-list">
+        {steps.map(step => (
+          <StepRow
+            key={step.id}
+            step={step}
+            state={states.get(step.id)}
+            checked={selection.includes(step.id)}
+            now={now}
+            canShowLog={props.canShowLog}
+            onCheck={checked => props.onCheck(step.id, checked)}
+            actions={props.actions}
+            trans={trans}
+          />
+        ))}
+      </ul>
+    </div>
+  );
+}

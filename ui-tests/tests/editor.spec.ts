@@ -1,0 +1,350 @@
+/**
+ * The pipeline editor: file type, graph editing, "Add to Pipeline", validation messages.
+ */
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+
+const EDITOR = '.jp-runnable-PipelineEditor';
+
+function notebook(source: string): string {
+  return JSON.stringify({
+    cells: [
+      {
+        cell_type: 'code',
+        execution_count: null,
+        id: 'c1',
+        metadata: {},
+        outputs: [],
+        source
+      }
+    ],
+    metadata: {
+      kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' },
+      language_info: { name: 'python' }
+    },
+    nbformat: 4,
+    nbformat_minor: 5
+  });
+}
+
+async function readJson(page: IJupyterLabPageFixture, path: string): Promise<any> {
+  const text = await page.evaluate(async filePath => {
+    const model = await (window as any).jupyterapp.serviceManager.contents.get(filePath, {
+      content: true,
+      format: 'text',
+      type: 'file'
+    });
+    return model.content as string;
+  }, path);
+  return JSON.parse(text);
+}
+
+async function openPipeline(page: IJupyterLabPageFixture, path: string): Promise<void> {
+  await page.evaluate(async filePath => {
+    await (window as any).jupyterapp.commands.execute('docmanager:open', {
+      path: filePath
+    });
+  }, path);
+  await expect(page.locator(EDITOR)).toBeVisible();
+}
+
+/** Drag from one step's output handle to another step's input handle. */
+async function connect(
+  page: IJupyterLabPageFixture,
+  source: string,
+  target: string
+): Promise<void> {
+  const from = await page
+    .locator(`.react-flow__node[data-id="${source}"] .react-flow__handle-right`)
+    .boundingBox();
+  const to = await page
+    .locator(`.react-flow__node[data-id="${target}"] .react-flow__handle-left`)
+    .boundingBox();
+  expect(from).not.toBeNull();
+  expect(to).not.toBeNull();
+  await page.mouse.move(from!.x + from!.width / 2, from!.y + from!.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to!.x + to!.width / 2, to!.y + to!.height / 2, { steps: 10 });
+  await page.mouse.up();
+}
+
+test('create a pipeline from the Launcher, add two notebooks, connect them and save', async ({
+  page,
+  tmpPath
+}) => {
+  await page.contents.uploadContent(notebook('x = 1'), 'text', `${tmpPath}/load_data.ipynb`);
+  await page.contents.uploadContent(
+    notebook('y = 2'),
+    'text',
+    `${tmpPath}/train model.ipynb`
+  );
+  await page.filebrowser.refresh();
+
+  await page.evaluate(() => (window as any).jupyterapp.commands.execute('launcher:create'));
+  await page
+    .locator('.jp-Launcher:visible .jp-LauncherCard')
+    .filter({ has: page.locator('.jp-LauncherCard-label', { hasText: /^Pipeline$/ }) })
+    .click();
+  await expect(page.locator(EDITOR)).toBeVisible();
+  await expect(page.locator('.lm-TabBar-tab.jp-mod-current')).toContainText(
+    'untitled.pipeline.json'
+  );
+
+  const first = page.locator('.jp-DirListing-item', { hasText: 'load_data.ipynb' });
+  const second = page.locator('.jp-DirListing-item', { hasText: 'train model.ipynb' });
+  await first.click();
+  await second.click({ modifiers: ['Control'] });
+  await second.click({ button: 'right' });
+  await page.locator('.lm-Menu-item', { hasText: 'Add to Pipeline' }).click();
+
+  await expect(page.locator('.jp-runnable-node')).toHaveCount(2);
+  await expect(page.locator('.jp-runnable-node[data-step-id="load_data"]')).toHaveAttribute(
+    'data-status',
+    'idle'
+  );
+  await expect(page.locator('.jp-runnable-node[data-step-id="train_model"]')).toBeVisible();
+
+  await connect(page, 'load_data', 'train_model');
+  await expect(page.locator('.react-flow__edge')).toHaveCount(1);
+  await expect(page.locator('.lm-TabBar-tab.jp-mod-current')).toHaveClass(/jp-mod-dirty/);
+
+  await page.locator(`${EDITOR} .react-flow__pane`).click();
+  await page.keyboard.press('Control+s');
+  await expect(page.locator('.lm-TabBar-tab.jp-mod-current')).not.toHaveClass(/jp-mod-dirty/);
+
+  const saved = await readJson(page, `${tmpPath}/untitled.pipeline.json`);
+  expect(saved.steps.map((step: any) => step.id)).toEqual(['load_data', 'train_model']);
+  expect(saved.steps[0].notebook).toBe('load_data.ipynb');
+  expect(saved.steps[1].notebook).toBe('train model.ipynb');
+  expect(saved.steps[1].depends_on).toEqual(['load_data']);
+  expect(saved.steps[0].position).toEqual({
+    x: expect.any(Number),
+    y: expect.any(Number)
+  });
+});
+
+test('a connection that would create a cycle is refused with a visible message', async ({
+  page,
+  tmpPath
+}) => {
+  await page.contents.uploadContent(notebook('a = 1'), 'text', `${tmpPath}/a.ipynb`);
+  await page.contents.uploadContent(notebook('b = 1'), 'text', `${tmpPath}/b.ipynb`);
+  const pipeline = {
+    version: 1,
+    steps: [
+      { id: 'a', notebook: 'a.ipynb', position: { x: 0, y: 0 } },
+      { id: 'b', notebook: 'b.ipynb', depends_on: ['a'], position: { x: 320, y: 0 } }
+    ]
+  };
+  await page.contents.uploadContent(
+    JSON.stringify(pipeline, null, 2) + '\n',
+    'text',
+    `${tmpPath}/cycle.pipeline.json`
+  );
+  await openPipeline(page, `${tmpPath}/cycle.pipeline.json`);
+  await expect(page.locator('.react-flow__edge')).toHaveCount(1);
+
+  // b → a would close a → b → a.
+  const from = await page
+    .locator('.react-flow__node[data-id="b"] .react-flow__handle-right')
+    .boundingBox();
+  const to = await page
+    .locator('.react-flow__node[data-id="a"] .react-flow__handle-left')
+    .boundingBox();
+  await page.mouse.move(from!.x + from!.width / 2, from!.y + from!.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to!.x + to!.width / 2 + 20, to!.y + to!.height / 2 + 30, {
+    steps: 8
+  });
+  await page.mouse.move(to!.x + to!.width / 2, to!.y + to!.height / 2, { steps: 4 });
+  await page.mouse.up();
+
+  await expect(page.locator('.jp-runnable-graph-banner')).toContainText('cycle');
+  await expect(page.locator('.react-flow__edge')).toHaveCount(1);
+  await expect(page.locator('.lm-TabBar-tab.jp-mod-current')).not.toHaveClass(/jp-mod-dirty/);
+});
+
+test('a malformed pipeline file opens with the parse error, not a blank widget', async ({
+  page,
+  tmpPath
+}) => {
+  await page.contents.uploadContent(
+    '{"version": 1, "steps": [ {"id": "a", ',
+    'text',
+    `${tmpPath}/broken.pipeline.json`
+  );
+  await openPipeline(page, `${tmpPath}/broken.pipeline.json`);
+  const panel = page.locator('.jp-runnable-problems.jp-mod-blocking');
+  await expect(panel).toBeVisible();
+  await expect(panel).toContainText('cannot be shown as a graph');
+  await expect(panel.locator('.jp-runnable-problem')).toContainText('not valid JSON');
+});
+
+test('a pipeline with a cycle and a missing notebook shows the validation messages', async ({
+  page,
+  tmpPath
+}) => {
+  await page.contents.uploadContent(notebook('a = 1'), 'text', `${tmpPath}/a.ipynb`);
+  const pipeline = {
+    version: 1,
+    steps: [
+      { id: 'a', notebook: 'a.ipynb', depends_on: ['b'] },
+      { id: 'b', notebook: 'missing.ipynb', depends_on: ['a'] }
+    ]
+  };
+  await page.contents.uploadContent(
+    JSON.stringify(pipeline, null, 2),
+    'text',
+    `${tmpPath}/invalid.pipeline.json`
+  );
+  await openPipeline(page, `${tmpPath}/invalid.pipeline.json`);
+  const problems = page.locator('.jp-runnable-problems');
+  await expect(problems).toBeVisible();
+  await expect(problems).toContainText(/cycle/i);
+  await expect(problems).toContainText('missing.ipynb');
+  // The graph is still drawn, with the problem on the step.
+  await expect(page.locator('.jp-runnable-node[data-step-id="b"]')).toHaveClass(
+    /jp-mod-warning/
+  );
+});
+
+test('"Add to Pipeline" with no editor open asks for a pipeline and refuses duplicates', async ({
+  page,
+  tmpPath
+}) => {
+  await page.contents.uploadContent(notebook('x = 1'), 'text', `${tmpPath}/prep.ipynb`);
+  await page.filebrowser.refresh();
+
+  const item = page.locator('.jp-DirListing-item', { hasText: 'prep.ipynb' });
+  await item.click({ button: 'right' });
+  await page.locator('.lm-Menu-item', { hasText: 'Add to Pipeline' }).click();
+  const dialog = page.locator('.jp-Dialog');
+  await expect(dialog).toContainText('Add the notebooks to');
+  await expect(dialog.locator('select option')).toHaveText([/A new pipeline/]);
+  await dialog.getByRole('button', { name: 'Add' }).click();
+
+  await expect(page.locator('.jp-runnable-node[data-step-id="prep"]')).toBeVisible();
+  await page.keyboard.press('Control+s');
+  await expect(page.locator('.lm-TabBar-tab.jp-mod-current')).not.toHaveClass(/jp-mod-dirty/);
+  const saved = await readJson(page, `${tmpPath}/untitled.pipeline.json`);
+  expect(saved.steps).toEqual([
+    { id: 'prep', notebook: 'prep.ipynb', position: expect.any(Object) }
+  ]);
+
+  // Once more, now with the editor open: no duplicate, a notification instead.
+  await item.click({ button: 'right' });
+  await page.locator('.lm-Menu-item', { hasText: 'Add to Pipeline' }).click();
+  await expect(
+    page.locator('.Toastify__toast', { hasText: 'is already a step of' })
+  ).toBeVisible();
+  await expect(page.locator('.jp-runnable-node')).toHaveCount(1);
+
+  // Closed editor: the dialog now offers the existing pipeline first.
+  await page.evaluate(() => (window as any).jupyterapp.commands.execute('application:close-all'));
+  await item.click({ button: 'right' });
+  await page.locator('.lm-Menu-item', { hasText: 'Add to Pipeline' }).click();
+  await expect(dialog.locator('select option').first()).toHaveText(/untitled\.pipeline\.json$/);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+});
+
+test('editing in the graph and the properties panel: delete, undo, rename, open', async ({
+  page,
+  tmpPath
+}) => {
+  await page.contents.uploadContent(notebook('a = 1'), 'text', `${tmpPath}/a.ipynb`);
+  await page.contents.uploadContent(notebook('b = 1'), 'text', `${tmpPath}/b.ipynb`);
+  const pipeline = {
+    version: 1,
+    steps: [
+      { id: 'a', notebook: 'a.ipynb' },
+      { id: 'b', notebook: 'b.ipynb', depends_on: ['a'] }
+    ]
+  };
+  const path = `${tmpPath}/edit.pipeline.json`;
+  await page.contents.uploadContent(JSON.stringify(pipeline), 'text', path);
+  await openPipeline(page, path);
+
+  // Steps without positions are laid out left to right.
+  const a = page.locator('.jp-runnable-node[data-step-id="a"]');
+  const b = page.locator('.jp-runnable-node[data-step-id="b"]');
+  await expect(b).toBeVisible();
+  expect((await a.boundingBox())!.x).toBeLessThan((await b.boundingBox())!.x);
+
+  // Select + Delete removes the step and its edge; undo brings both back.
+  await b.click();
+  await page.keyboard.press('Delete');
+  await expect(b).toHaveCount(0);
+  await expect(page.locator('.react-flow__edge')).toHaveCount(0);
+  await page.locator(`${EDITOR} .react-flow__pane`).click();
+  await page.keyboard.press('Control+z');
+  await expect(b).toBeVisible();
+  await expect(page.locator('.react-flow__edge')).toHaveCount(1);
+
+  // Renaming in the properties panel updates depends_on.
+  await a.click();
+  const idField = page.locator('.jp-runnable-properties input[name="id"]');
+  await expect(idField).toHaveValue('a');
+  await idField.fill('load');
+  await idField.press('Enter');
+  await expect(page.locator('.jp-runnable-node[data-step-id="load"]')).toBeVisible();
+  const parameters = page.locator('.jp-runnable-properties textarea[name="parameters"]');
+  await parameters.fill('{"n": ');
+  await expect(page.locator('.jp-runnable-field-error')).toContainText('Not valid JSON');
+  await parameters.fill('{"n": 3}');
+  await page.locator('.jp-runnable-properties input[name="timeout_s"]').click();
+  await page.keyboard.press('Control+s');
+  await expect(page.locator('.lm-TabBar-tab.jp-mod-current')).not.toHaveClass(/jp-mod-dirty/);
+  const saved = await readJson(page, path);
+  expect(saved.steps[0]).toMatchObject({ id: 'load', parameters: { n: 3 } });
+  expect(saved.steps[1].depends_on).toEqual(['load']);
+
+  // Shift-click adds to the selection (the step selection the run commands use).
+  await page.locator('.jp-runnable-node[data-step-id="load"]').click();
+  await page.locator('.jp-runnable-node[data-step-id="b"]').click({ modifiers: ['Shift'] });
+  await expect(page.locator('.jp-runnable-properties')).toContainText('2 steps selected');
+
+  // A change on disk (here: another writer) shows after "Reload from Disk".
+  await page.contents.uploadContent(
+    JSON.stringify({ version: 1, steps: [{ id: 'only', notebook: 'a.ipynb' }] }),
+    'text',
+    path
+  );
+  await page.evaluate(() => (window as any).jupyterapp.commands.execute('docmanager:reload'));
+  await expect(page.locator('.jp-runnable-node')).toHaveCount(1);
+  await expect(page.locator('.jp-runnable-node[data-step-id="only"]')).toBeVisible();
+  await page.locator('.jp-runnable-node[data-step-id="only"]').click();
+
+  // Double-click opens the step's notebook.
+  await page.locator('.jp-runnable-node[data-step-id="only"]').dblclick();
+  await expect(page.locator('.lm-TabBar-tab.jp-mod-current')).toContainText('a.ipynb');
+});
+
+test('screenshot: a laid-out pipeline in the light theme', async ({ page, tmpPath }) => {
+  const steps = [
+    { id: 'load_data', notebook: 'load_data.ipynb' },
+    { id: 'clean', notebook: 'clean.ipynb', depends_on: ['load_data'] },
+    { id: 'profile', notebook: 'profile.ipynb', depends_on: ['load_data'] },
+    { id: 'train', notebook: 'train.ipynb', depends_on: ['clean'] },
+    { id: 'report', notebook: 'report.ipynb', depends_on: ['profile', 'train'] }
+  ];
+  for (const step of steps) {
+    await page.contents.uploadContent(notebook('x = 1'), 'text', `${tmpPath}/${step.notebook}`);
+  }
+  const path = `${tmpPath}/demo.pipeline.json`;
+  await page.contents.uploadContent(JSON.stringify({ version: 1, steps }), 'text', path);
+  await page.setViewportSize({ width: 1400, height: 800 });
+  await openPipeline(page, path);
+  await expect(page.locator('.jp-runnable-node')).toHaveCount(5);
+  // The toolbar (declared in schema/editor.json) lays the steps out and stores positions.
+  await page
+    .locator('.jp-runnable-PipelineEditorWidget .jp-Toolbar [data-command="runnable-jupyter:auto-layout"]')
+    .click();
+  await expect(page.locator('.lm-TabBar-tab.jp-mod-current')).toHaveClass(/jp-mod-dirty/);
+  await page.locator('.jp-runnable-node[data-step-id="train"]').click();
+  await expect(page.locator('.jp-runnable-properties input[name="id"]')).toHaveValue('train');
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: '../docs/screenshots/editor.png' });
+  await page.keyboard.press('Control+s');
+  await expect(page.locator('.lm-TabBar-tab.jp-mod-current')).not.toHaveClass(/jp-mod-dirty/);
+  const saved = await readJson(page, path);
+  expect(saved.steps.every((step: any) => step.position)).toBe(true);
+});

@@ -1,0 +1,228 @@
+/**
+ * The run panel and live run status, against the real server extension and real kernels:
+ * run a selection with its upstream, follow it live on the graph and the panel, open the
+ * executed notebook, cancel a long step, and screenshots in the dark theme.
+ */
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { Locator } from '@playwright/test';
+
+const RUN_TIMEOUT = 60 * 1000;
+const PANEL_ID = 'jp-runnable-run-panel';
+
+/**
+ * A notebook with one code cell per source, runnable by papermill (kernelspec + language);
+ * `parametersCell` tags the first cell `parameters` (papermill injects run parameters after it).
+ */
+function notebook(sources: string[], parametersCell = false): string {
+  return JSON.stringify({
+    cells: sources.map((source, index) => ({
+      id: `cell-${index}`,
+      cell_type: 'code',
+      execution_count: null,
+      metadata: parametersCell && index === 0 ? { tags: ['parameters'] } : {},
+      outputs: [],
+      source
+    })),
+    metadata: {
+      kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' },
+      language_info: { name: 'python' }
+    },
+    nbformat: 4,
+    nbformat_minor: 5
+  });
+}
+
+/** Two steps, b depends on a. */
+function pipeline(): string {
+  return JSON.stringify(
+    {
+      version: 1,
+      name: 'two steps',
+      parameters: { n: 3 },
+      steps: [
+        { id: 'a', notebook: 'a.ipynb', position: { x: 0, y: 0 } },
+        { id: 'b', notebook: 'b.ipynb', depends_on: ['a'], position: { x: 300, y: 0 } }
+      ]
+    },
+    null,
+    2
+  );
+}
+
+async function setUpPipeline(
+  page: IJupyterLabPageFixture,
+  folder: string,
+  bSources: string[]
+): Promise<void> {
+  await page.contents.uploadContent(
+    notebook(['n = 1', 'import time\ntime.sleep(2)\nprint("a done", n)'], true),
+    'text',
+    `${folder}/a.ipynb`
+  );
+  await page.contents.uploadContent(notebook(bSources), 'text', `${folder}/b.ipynb`);
+  await page.contents.uploadContent(pipeline(), 'text', `${folder}/two.pipeline.json`);
+}
+
+/** Open the pipeline in its editor (double-click in the file browser) and the run panel. */
+async function openPipeline(page: IJupyterLabPageFixture, folder: string): Promise<void> {
+  await page.filebrowser.openDirectory(folder);
+  await page.locator('.jp-DirListing-item', { hasText: 'two.pipeline.json' }).dblclick();
+  await expect(graphNode(page, 'b')).toBeVisible({ timeout: 20000 });
+  await page.sidebar.openTab(PANEL_ID);
+  await expect(panelRow(page, 'b')).toBeVisible();
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function graphNode(page: IJupyterLabPageFixture, stepId: string): Locator {
+  return page.locator(`.jp-runnable-PipelineEditorWidget .jp-runnable-node[data-step-id="${stepId}"]`);
+}
+
+function panelRow(page: IJupyterLabPageFixture, stepId: string): Locator {
+  return page.locator(`#${PANEL_ID} .jp-runnable-run-step[data-step-id="${stepId}"]`);
+}
+
+function panelButton(page: IJupyterLabPageFixture, command: string): Locator {
+  return page.locator(`#${PANEL_ID} button[data-command="runnable-jupyter:${command}"]`);
+}
+
+test.describe('run panel', () => {
+  test('runs the selected step with its upstream, live, and opens the executed notebook', async ({
+    page,
+    tmpPath
+  }) => {
+    await setUpPipeline(page, tmpPath, ['print("b done")']);
+    await openPipeline(page, tmpPath);
+
+    // Nothing selected: the run commands are disabled.
+    await expect(panelButton(page, 'run-selected-upstream')).toBeDisabled();
+    await panelRow(page, 'b').locator('input[type="checkbox"]').check();
+    // The graph selection follows the panel's checkbox.
+    await expect(graphNode(page, 'b')).toHaveClass(/jp-mod-selected/);
+    await expect(graphNode(page, 'a')).not.toHaveClass(/jp-mod-selected/);
+
+    // Run parameters: invalid JSON is refused inline, a valid object is sent with the run.
+    const parameters = page.locator(`#${PANEL_ID} .jp-runnable-run-parameters`);
+    await parameters.locator('summary').click();
+    await expect(parameters.locator('textarea')).toHaveValue(/"n": 3/);
+    await parameters.locator('textarea').fill('{"n": ');
+    await panelButton(page, 'run-selected-upstream').click();
+    await expect(page.locator(`#${PANEL_ID} .jp-runnable-run-parameters-error`)).toBeVisible();
+    await parameters.locator('textarea').fill('{"n": 5}');
+    await expect(page.locator(`#${PANEL_ID} .jp-runnable-run-parameters-error`)).toHaveCount(0);
+    await panelButton(page, 'run-selected-upstream').click();
+
+    // Live: the upstream step is seen running before everything succeeds.
+    await expect(panelRow(page, 'a')).toHaveAttribute('data-status', 'running', {
+      timeout: RUN_TIMEOUT
+    });
+    await expect(panelButton(page, 'cancel-run')).toBeEnabled();
+    for (const stepId of ['a', 'b']) {
+      await expect(panelRow(page, stepId)).toHaveAttribute('data-status', 'succeeded', {
+        timeout: RUN_TIMEOUT
+      });
+      await expect(graphNode(page, stepId)).toHaveAttribute('data-status', 'succeeded', {
+        timeout: RUN_TIMEOUT
+      });
+    }
+    await expect(panelButton(page, 'cancel-run')).toBeDisabled();
+    // The run is in the history.
+    await expect(
+      page.locator(`#${PANEL_ID} .jp-runnable-run-history-item[data-status="succeeded"]`)
+    ).toHaveCount(1);
+
+    // The step's log, with the run parameter.
+    await panelRow(page, 'a').locator('.jp-runnable-show-log').click();
+    await expect(page.locator('.jp-runnable-step-log[data-step-id="a"] .jp-runnable-step-log-text')).toContainText(
+      'a done 5',
+      { timeout: 20000 }
+    );
+
+    await panelRow(page, 'b').locator('.jp-runnable-open-output').click();
+    await expect
+      .poll(
+        () =>
+          page.evaluate(() => {
+            const widget = (window as any).jupyterapp.shell.currentWidget;
+            return widget?.context?.path ?? '';
+          }),
+        { timeout: 20000 }
+      )
+      .toMatch(new RegExp(`^${escapeRegExp(tmpPath)}/two\\.runs/[0-9T]+-[0-9a-f]{6}/b\\.ipynb$`));
+    await expect(page.locator('.jp-NotebookPanel:visible .jp-OutputArea-output')).toContainText(
+      'b done'
+    );
+  });
+
+  test('cancels a long-running step', async ({ page, tmpPath }) => {
+    await setUpPipeline(page, tmpPath, ['import time\ntime.sleep(120)']);
+    await openPipeline(page, tmpPath);
+
+    await panelRow(page, 'b').locator('input[type="checkbox"]').check();
+    await panelButton(page, 'run-selected').click();
+    await expect(panelRow(page, 'b')).toHaveAttribute('data-status', 'running', {
+      timeout: RUN_TIMEOUT
+    });
+    // Let the kernel reach the sleeping cell.
+    // The sleeping cell is the last one (papermill adds a cell for the parameters).
+    await expect(panelRow(page, 'b').locator('.jp-runnable-run-step-progress')).toHaveText(
+      /cell (\d+) of \1$/,
+      { timeout: RUN_TIMEOUT }
+    );
+    await panelButton(page, 'cancel-run').click();
+
+    await expect(panelRow(page, 'b')).toHaveAttribute('data-status', 'cancelled', {
+      timeout: 30000
+    });
+    await expect(graphNode(page, 'b')).toHaveAttribute('data-status', 'cancelled');
+    await expect(panelRow(page, 'a')).toHaveAttribute('data-status', 'not_selected');
+
+    // Retry runs the cancelled step again, in the same run.
+    await panelButton(page, 'retry-run').click();
+    await expect(panelRow(page, 'b')).toHaveAttribute('data-status', 'running', {
+      timeout: RUN_TIMEOUT
+    });
+    await expect(panelButton(page, 'retry-run')).toBeDisabled();
+    await panelButton(page, 'cancel-run').click();
+    await expect(panelRow(page, 'b')).toHaveAttribute('data-status', 'cancelled', {
+      timeout: 30000
+    });
+    await expect(page.locator(`#${PANEL_ID} .jp-runnable-run-history-item`)).toHaveCount(1);
+  });
+
+});
+
+test.describe('run panel screenshots', () => {
+  test.use({ viewport: { width: 1440, height: 860 } });
+
+  test('dark theme screenshots of the editor mid-run and of the run panel', async ({
+    page,
+    tmpPath
+  }) => {
+    await page.theme.setDarkTheme();
+    await setUpPipeline(page, tmpPath, ['import time\nfor i in range(60):\n    time.sleep(1)']);
+    await openPipeline(page, tmpPath);
+    await page.sidebar.close('left');
+
+    await panelRow(page, 'b').locator('input[type="checkbox"]').check();
+    await panelButton(page, 'run-selected-upstream').click();
+    await expect(graphNode(page, 'a')).toHaveAttribute('data-status', 'succeeded', {
+      timeout: RUN_TIMEOUT
+    });
+    await expect(graphNode(page, 'b')).toHaveAttribute('data-status', 'running', {
+      timeout: RUN_TIMEOUT
+    });
+    await expect(panelRow(page, 'b').locator('.jp-runnable-run-step-progress')).toBeVisible({
+      timeout: RUN_TIMEOUT
+    });
+    await page.screenshot({ path: '../docs/screenshots/editor-dark-running.png' });
+    await page.locator(`#${PANEL_ID}`).screenshot({ path: '../docs/screenshots/run-panel.png' });
+
+    await panelButton(page, 'cancel-run').click();
+    await expect(panelRow(page, 'b')).toHaveAttribute('data-status', 'cancelled', {
+      timeout: 30000
+    });
+  });
+});

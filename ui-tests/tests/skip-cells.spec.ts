@@ -1,0 +1,129 @@
+/**
+ * "Skip Cell in Pipeline Runs": a cell that would raise is tagged from the cell context menu,
+ * marked in the notebook, and a pipeline run skips it; untagged again (keyboard shortcut), the
+ * run fails and the error shows on the graph node and the run panel.
+ */
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { Locator } from '@playwright/test';
+
+const RUN_TIMEOUT = 60 * 1000;
+const PANEL_ID = 'jp-runnable-run-panel';
+const COMMAND_LABEL = 'Skip Cell in Pipeline Runs';
+
+function notebook(sources: string[]): string {
+  return JSON.stringify({
+    cells: sources.map((source, index) => ({
+      id: `cell-${index}`,
+      cell_type: 'code',
+      execution_count: null,
+      metadata: {},
+      outputs: [],
+      source
+    })),
+    metadata: {
+      kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' },
+      language_info: { name: 'python' }
+    },
+    nbformat: 4,
+    nbformat_minor: 5
+  });
+}
+
+const PIPELINE = JSON.stringify({
+  version: 1,
+  steps: [{ id: 'a', notebook: 'a.ipynb', position: { x: 0, y: 0 } }]
+});
+
+function graphNode(page: IJupyterLabPageFixture): Locator {
+  return page.locator('.jp-runnable-PipelineEditorWidget .jp-runnable-node[data-step-id="a"]');
+}
+
+function panelRow(page: IJupyterLabPageFixture): Locator {
+  return page.locator(`#${PANEL_ID} .jp-runnable-run-step[data-step-id="a"]`);
+}
+
+async function runStep(page: IJupyterLabPageFixture): Promise<void> {
+  await page.activity.activateTab('skip.pipeline.json');
+  const runSelected = page.locator(
+    `#${PANEL_ID} button[data-command="runnable-jupyter:run-selected"]`
+  );
+  await expect(runSelected).toBeEnabled({ timeout: RUN_TIMEOUT });
+  await runSelected.click();
+  await expect(panelRow(page)).toHaveAttribute('data-status', /pending|running/, {
+    timeout: RUN_TIMEOUT
+  });
+}
+
+// Wide enough for the graph, the editor's properties and the run panel side by side.
+test.use({ viewport: { width: 1440, height: 860 } });
+
+test('a skipped cell is not run by the pipeline; unskipped, its error shows', async ({
+  page,
+  tmpPath
+}) => {
+  await page.contents.uploadContent(
+    notebook(['x = 1', 'raise ValueError("boom from the pipeline")', 'print("after", x)']),
+    'text',
+    `${tmpPath}/a.ipynb`
+  );
+  await page.contents.uploadContent(PIPELINE, 'text', `${tmpPath}/skip.pipeline.json`);
+
+  // Skip the raising cell from its context menu.
+  await page.notebook.openByPath(`${tmpPath}/a.ipynb`);
+  await page.notebook.activate('a.ipynb');
+  const raisingCell = page.locator('.jp-NotebookPanel:visible .jp-Cell').nth(1);
+  await raisingCell.locator('.jp-InputPrompt').click();
+  await raisingCell.locator('.jp-InputPrompt').click({ button: 'right' });
+  await page.locator('.lm-Menu-item', { hasText: COMMAND_LABEL }).click();
+  await expect(raisingCell).toHaveClass(/jp-runnable-skipped-cell/);
+  await expect(raisingCell.locator('.jp-runnable-skip-label')).toHaveText(
+    'skipped in pipeline runs'
+  );
+  await expect(page.locator('.jp-NotebookPanel:visible .jp-runnable-skipped-cell')).toHaveCount(1);
+  await page
+    .locator('.jp-NotebookPanel:visible .jp-Notebook')
+    .screenshot({ path: '../docs/screenshots/skipped-cell.png' });
+  await page.notebook.save();
+
+  // Run the pipeline: the step succeeds without running the raising cell.
+  await page.filebrowser.openDirectory(tmpPath);
+  await page.locator('.jp-DirListing-item', { hasText: 'skip.pipeline.json' }).dblclick();
+  await expect(graphNode(page)).toBeVisible({ timeout: 20000 });
+  await page.sidebar.close('left');
+  await page.sidebar.openTab(PANEL_ID);
+  await graphNode(page).click();
+  // The panel's checkbox follows the graph selection.
+  await expect(panelRow(page).locator('input[type="checkbox"]')).toBeChecked();
+  await runStep(page);
+  await expect(panelRow(page)).toHaveAttribute('data-status', 'succeeded', {
+    timeout: RUN_TIMEOUT
+  });
+  await expect(graphNode(page)).toHaveAttribute('data-status', 'succeeded');
+
+  // Unskip it with the keyboard shortcut (command mode), the context menu showing it checked.
+  await page.notebook.activate('a.ipynb');
+  await raisingCell.locator('.jp-InputPrompt').click({ button: 'right' });
+  await expect(page.locator('.lm-Menu-item', { hasText: COMMAND_LABEL })).toHaveAttribute(
+    'aria-checked',
+    'true'
+  );
+  await page.keyboard.press('Escape');
+  await raisingCell.locator('.jp-InputPrompt').click();
+  await page.keyboard.press('Control+Alt+k');
+  await expect(raisingCell).not.toHaveClass(/jp-runnable-skipped-cell/);
+  await expect(page.locator('.jp-NotebookPanel:visible .jp-runnable-skip-label')).toHaveCount(0);
+  await page.notebook.save();
+
+  // Run again: the step fails, and the error is on the graph node and the panel.
+  await runStep(page);
+  await expect(panelRow(page)).toHaveAttribute('data-status', 'failed', {
+    timeout: RUN_TIMEOUT
+  });
+  await expect(graphNode(page)).toHaveAttribute('data-status', 'failed');
+  await expect(panelRow(page).locator('.jp-runnable-run-step-error')).toContainText(
+    'ValueError: boom from the pipeline'
+  );
+  await expect(graphNode(page).locator('.jp-runnable-node-error')).toContainText(
+    'boom from the pipeline'
+  );
+});
