@@ -1,7 +1,7 @@
 /**
- * The properties panel's conversions and the views' formatting helpers.
+ * The properties panel's conversions and the editor's formatting helpers.
  */
-import { basename, formatDuration, splitList } from '../editor/format';
+import { basename, splitList } from '../editor/format';
 import {
   catalogWith,
   parametersText,
@@ -38,14 +38,6 @@ describe('step fields', () => {
 });
 
 describe('formatting', () => {
-  it('formats durations', () => {
-    expect(formatDuration(null)).toBe('');
-    expect(formatDuration(0.25)).toBe('250 ms');
-    expect(formatDuration(12.34)).toBe('12.3 s');
-    expect(formatDuration(245)).toBe('4 min 05 s');
-    expect(formatDuration(3720)).toBe('1 h 02 min');
-  });
-
   it('splits lists and takes base names', () => {
     expect(splitList('a, b\n\nc,')).toEqual(['a', 'b', 'c']);
     expect(basename('x/y/z.ipynb')).toBe('z.ipynb');

@@ -1,11 +1,5 @@
 import { IRunLog, IRunStatusEvent, RUN_STATUS_SCHEMA_ID } from '../runs/dto';
-import {
-  durationBetween,
-  elapsedSeconds,
-  formatDuration,
-  formatParameters,
-  parseRunParameters
-} from '../runs/format';
+import { formatParameters, parseRunParameters } from '../runs/format';
 import {
   applyEvent,
   canRetry,
@@ -226,20 +220,6 @@ describe('history helpers', () => {
 });
 
 describe('formatting', () => {
-  it('formats durations for people', () => {
-    expect(formatDuration(0.42)).toBe('0.4 s');
-    expect(formatDuration(12.4)).toBe('12 s');
-    expect(formatDuration(125)).toBe('2 min 05 s');
-    expect(formatDuration(3780)).toBe('1 h 03 min');
-    expect(formatDuration(null)).toBe('');
-  });
-
-  it('measures elapsed time from an ISO start', () => {
-    expect(elapsedSeconds('2026-11-22T10:00:00Z', Date.parse('2026-11-22T10:00:07Z'))).toBe(7);
-    expect(elapsedSeconds(null, 0)).toBeNull();
-    expect(durationBetween('2026-11-22T10:00:00Z', '2026-11-22T10:01:00Z')).toBe(60);
-  });
-
   it('parses run parameters as a JSON object', () => {
     expect(parseRunParameters('{"n": 3}')).toEqual({ ok: true, value: { n: 3 } });
     expect(parseRunParameters('  ')).toEqual({ ok: true, value: {} });

@@ -6,10 +6,12 @@ import { Dialog, ICommandPalette, Notification, showDialog } from '@jupyterlab/a
 import { TranslationBundle } from '@jupyterlab/translation';
 import {
   fastForwardIcon,
+  LabIcon,
   refreshIcon,
   runIcon,
   stopIcon
 } from '@jupyterlab/ui-components';
+import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { RunMode } from '../tokens';
 import { CommandIDs } from './commandIds';
@@ -24,6 +26,12 @@ export interface IRunCommandOptions {
   /** Reveal the run panel. */
   showPanel(): void;
   palette: ICommandPalette | null;
+}
+
+/** The icon in menus and toolbars, none in the command palette (JupyterLab's convention). */
+function iconOutsidePalette(icon: LabIcon) {
+  return (args: ReadonlyPartialJSONObject): LabIcon | undefined =>
+    args.isPalette ? undefined : icon;
 }
 
 export function addRunCommands(app: JupyterFrontEnd, options: IRunCommandOptions): void {
@@ -51,7 +59,7 @@ export function addRunCommands(app: JupyterFrontEnd, options: IRunCommandOptions
     commands.addCommand(id, {
       label,
       caption,
-      icon: args => (args.isPalette ? undefined : icon),
+      icon: iconOutsidePalette(icon),
       isEnabled: () => model.canRun(mode),
       execute: () => run(mode)
     });
@@ -80,7 +88,7 @@ export function addRunCommands(app: JupyterFrontEnd, options: IRunCommandOptions
   commands.addCommand(CommandIDs.runAll, {
     label: trans.__('Run All'),
     caption: trans.__('Run every step of the pipeline'),
-    icon: args => (args.isPalette ? undefined : fastForwardIcon),
+    icon: iconOutsidePalette(fastForwardIcon),
     isEnabled: () => model.canRun('all'),
     execute: async () => {
       if (options.confirmRunAll()) {
@@ -107,7 +115,7 @@ export function addRunCommands(app: JupyterFrontEnd, options: IRunCommandOptions
   commands.addCommand(CommandIDs.cancelRun, {
     label: trans.__('Cancel Run'),
     caption: trans.__('Stop the run in progress: running steps are stopped, pending ones dropped'),
-    icon: args => (args.isPalette ? undefined : stopIcon),
+    icon: iconOutsidePalette(stopIcon),
     isEnabled: () => model.canCancel(),
     execute: () => model.cancel()
   });
@@ -115,7 +123,7 @@ export function addRunCommands(app: JupyterFrontEnd, options: IRunCommandOptions
   commands.addCommand(CommandIDs.retryRun, {
     label: trans.__('Retry'),
     caption: trans.__('Run the failed and cancelled steps of the shown run again'),
-    icon: args => (args.isPalette ? undefined : refreshIcon),
+    icon: iconOutsidePalette(refreshIcon),
     isEnabled: () => model.canRetry(),
     execute: () => model.retry()
   });
@@ -123,7 +131,7 @@ export function addRunCommands(app: JupyterFrontEnd, options: IRunCommandOptions
   commands.addCommand(CommandIDs.showRunPanel, {
     label: trans.__('Show Pipeline Runs'),
     caption: trans.__('Show the run panel of the active pipeline'),
-    icon: args => (args.isPalette ? undefined : runPanelIcon),
+    icon: iconOutsidePalette(runPanelIcon),
     execute: () => options.showPanel()
   });
 

@@ -3,49 +3,15 @@
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 
-const EDITOR = '.jp-runnable-PipelineEditor';
-
-function notebook(source: string): string {
-  return JSON.stringify({
-    cells: [
-      {
-        cell_type: 'code',
-        execution_count: null,
-        id: 'c1',
-        metadata: {},
-        outputs: [],
-        source
-      }
-    ],
-    metadata: {
-      kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' },
-      language_info: { name: 'python' }
-    },
-    nbformat: 4,
-    nbformat_minor: 5
-  });
-}
-
-async function readJson(page: IJupyterLabPageFixture, path: string): Promise<any> {
-  const text = await page.evaluate(async filePath => {
-    const model = await (window as any).jupyterapp.serviceManager.contents.get(filePath, {
-      content: true,
-      format: 'text',
-      type: 'file'
-    });
-    return model.content as string;
-  }, path);
-  return JSON.parse(text);
-}
-
-async function openPipeline(page: IJupyterLabPageFixture, path: string): Promise<void> {
-  await page.evaluate(async filePath => {
-    await (window as any).jupyterapp.commands.execute('docmanager:open', {
-      path: filePath
-    });
-  }, path);
-  await expect(page.locator(EDITOR)).toBeVisible();
-}
+import {
+  currentTab,
+  EDITOR,
+  openPipeline,
+  readJson,
+  saveCurrent,
+  uploadNotebooks,
+  uploadPipeline
+} from './helpers';
 
 /** Drag from one step's output handle to another step's input handle. */
 async function connect(
@@ -71,12 +37,7 @@ test('create a pipeline from the Launcher, add two notebooks, connect them and s
   page,
   tmpPath
 }) => {
-  await page.contents.uploadContent(notebook('x = 1'), 'text', `${tmpPath}/load_data.ipynb`);
-  await page.contents.uploadContent(
-    notebook('y = 2'),
-    'text',
-    `${tmpPath}/train model.ipynb`
-  );
+  await uploadNotebooks(page, tmpPath, ['load_data.ipynb', 'train model.ipynb']);
   await page.filebrowser.refresh();
 
   await page.evaluate(() => (window as any).jupyterapp.commands.execute('launcher:create'));
@@ -85,7 +46,7 @@ test('create a pipeline from the Launcher, add two notebooks, connect them and s
     .filter({ has: page.locator('.jp-LauncherCard-label', { hasText: /^Pipeline$/ }) })
     .click();
   await expect(page.locator(EDITOR)).toBeVisible();
-  await expect(page.locator('.lm-TabBar-tab.jp-mod-current')).toContainText(
+  await expect(currentTab(page)).toContainText(
     'untitled.pipeline.json'
   );
 
@@ -105,11 +66,10 @@ test('create a pipeline from the Launcher, add two notebooks, connect them and s
 
   await connect(page, 'load_data', 'train_model');
   await expect(page.locator('.react-flow__edge')).toHaveCount(1);
-  await expect(page.locator('.lm-TabBar-tab.jp-mod-current')).toHaveClass(/jp-mod-dirty/);
+  await expect(currentTab(page)).toHaveClass(/jp-mod-dirty/);
 
   await page.locator(`${EDITOR} .react-flow__pane`).click();
-  await page.keyboard.press('Control+s');
-  await expect(page.locator('.lm-TabBar-tab.jp-mod-current')).not.toHaveClass(/jp-mod-dirty/);
+  await saveCurrent(page);
 
   const saved = await readJson(page, `${tmpPath}/untitled.pipeline.json`);
   expect(saved.steps.map((step: any) => step.id)).toEqual(['load_data', 'train_model']);
@@ -126,20 +86,14 @@ test('a connection that would create a cycle is refused with a visible message',
   page,
   tmpPath
 }) => {
-  await page.contents.uploadContent(notebook('a = 1'), 'text', `${tmpPath}/a.ipynb`);
-  await page.contents.uploadContent(notebook('b = 1'), 'text', `${tmpPath}/b.ipynb`);
-  const pipeline = {
+  await uploadNotebooks(page, tmpPath, ['a.ipynb', 'b.ipynb']);
+  await uploadPipeline(page, `${tmpPath}/cycle.pipeline.json`, {
     version: 1,
     steps: [
       { id: 'a', notebook: 'a.ipynb', position: { x: 0, y: 0 } },
       { id: 'b', notebook: 'b.ipynb', depends_on: ['a'], position: { x: 320, y: 0 } }
     ]
-  };
-  await page.contents.uploadContent(
-    JSON.stringify(pipeline, null, 2) + '\n',
-    'text',
-    `${tmpPath}/cycle.pipeline.json`
-  );
+  });
   await openPipeline(page, `${tmpPath}/cycle.pipeline.json`);
   await expect(page.locator('.react-flow__edge')).toHaveCount(1);
 
@@ -160,7 +114,7 @@ test('a connection that would create a cycle is refused with a visible message',
 
   await expect(page.locator('.jp-runnable-graph-banner')).toContainText('cycle');
   await expect(page.locator('.react-flow__edge')).toHaveCount(1);
-  await expect(page.locator('.lm-TabBar-tab.jp-mod-current')).not.toHaveClass(/jp-mod-dirty/);
+  await expect(currentTab(page)).not.toHaveClass(/jp-mod-dirty/);
 });
 
 test('a malformed pipeline file opens with the parse error, not a blank widget', async ({
@@ -183,19 +137,14 @@ test('a pipeline with a cycle and a missing notebook shows the validation messag
   page,
   tmpPath
 }) => {
-  await page.contents.uploadContent(notebook('a = 1'), 'text', `${tmpPath}/a.ipynb`);
-  const pipeline = {
+  await uploadNotebooks(page, tmpPath, ['a.ipynb']);
+  await uploadPipeline(page, `${tmpPath}/invalid.pipeline.json`, {
     version: 1,
     steps: [
       { id: 'a', notebook: 'a.ipynb', depends_on: ['b'] },
       { id: 'b', notebook: 'missing.ipynb', depends_on: ['a'] }
     ]
-  };
-  await page.contents.uploadContent(
-    JSON.stringify(pipeline, null, 2),
-    'text',
-    `${tmpPath}/invalid.pipeline.json`
-  );
+  });
   await openPipeline(page, `${tmpPath}/invalid.pipeline.json`);
   const problems = page.locator('.jp-runnable-problems');
   await expect(problems).toBeVisible();
@@ -211,7 +160,7 @@ test('"Add to Pipeline" with no editor open asks for a pipeline and refuses dupl
   page,
   tmpPath
 }) => {
-  await page.contents.uploadContent(notebook('x = 1'), 'text', `${tmpPath}/prep.ipynb`);
+  await uploadNotebooks(page, tmpPath, ['prep.ipynb']);
   await page.filebrowser.refresh();
 
   const item = page.locator('.jp-DirListing-item', { hasText: 'prep.ipynb' });
@@ -223,8 +172,7 @@ test('"Add to Pipeline" with no editor open asks for a pipeline and refuses dupl
   await dialog.getByRole('button', { name: 'Add' }).click();
 
   await expect(page.locator('.jp-runnable-node[data-step-id="prep"]')).toBeVisible();
-  await page.keyboard.press('Control+s');
-  await expect(page.locator('.lm-TabBar-tab.jp-mod-current')).not.toHaveClass(/jp-mod-dirty/);
+  await saveCurrent(page);
   const saved = await readJson(page, `${tmpPath}/untitled.pipeline.json`);
   expect(saved.steps).toEqual([
     { id: 'prep', notebook: 'prep.ipynb', position: expect.any(Object) }
@@ -250,17 +198,15 @@ test('editing in the graph and the properties panel: delete, undo, rename, open'
   page,
   tmpPath
 }) => {
-  await page.contents.uploadContent(notebook('a = 1'), 'text', `${tmpPath}/a.ipynb`);
-  await page.contents.uploadContent(notebook('b = 1'), 'text', `${tmpPath}/b.ipynb`);
-  const pipeline = {
+  await uploadNotebooks(page, tmpPath, ['a.ipynb', 'b.ipynb']);
+  const path = `${tmpPath}/edit.pipeline.json`;
+  await uploadPipeline(page, path, {
     version: 1,
     steps: [
       { id: 'a', notebook: 'a.ipynb' },
       { id: 'b', notebook: 'b.ipynb', depends_on: ['a'] }
     ]
-  };
-  const path = `${tmpPath}/edit.pipeline.json`;
-  await page.contents.uploadContent(JSON.stringify(pipeline), 'text', path);
+  });
   await openPipeline(page, path);
 
   // Steps without positions are laid out left to right.
@@ -291,8 +237,7 @@ test('editing in the graph and the properties panel: delete, undo, rename, open'
   await expect(page.locator('.jp-runnable-field-error')).toContainText('Not valid JSON');
   await parameters.fill('{"n": 3}');
   await page.locator('.jp-runnable-properties input[name="timeout_s"]').click();
-  await page.keyboard.press('Control+s');
-  await expect(page.locator('.lm-TabBar-tab.jp-mod-current')).not.toHaveClass(/jp-mod-dirty/);
+  await saveCurrent(page);
   const saved = await readJson(page, path);
   expect(saved.steps[0]).toMatchObject({ id: 'load', parameters: { n: 3 } });
   expect(saved.steps[1].depends_on).toEqual(['load']);
@@ -303,11 +248,7 @@ test('editing in the graph and the properties panel: delete, undo, rename, open'
   await expect(page.locator('.jp-runnable-properties')).toContainText('2 steps selected');
 
   // A change on disk (here: another writer) shows after "Reload from Disk".
-  await page.contents.uploadContent(
-    JSON.stringify({ version: 1, steps: [{ id: 'only', notebook: 'a.ipynb' }] }),
-    'text',
-    path
-  );
+  await uploadPipeline(page, path, { version: 1, steps: [{ id: 'only', notebook: 'a.ipynb' }] });
   await page.evaluate(() => (window as any).jupyterapp.commands.execute('docmanager:reload'));
   await expect(page.locator('.jp-runnable-node')).toHaveCount(1);
   await expect(page.locator('.jp-runnable-node[data-step-id="only"]')).toBeVisible();
@@ -315,7 +256,7 @@ test('editing in the graph and the properties panel: delete, undo, rename, open'
 
   // Double-click opens the step's notebook.
   await page.locator('.jp-runnable-node[data-step-id="only"]').dblclick();
-  await expect(page.locator('.lm-TabBar-tab.jp-mod-current')).toContainText('a.ipynb');
+  await expect(currentTab(page)).toContainText('a.ipynb');
 });
 
 test('screenshot: a laid-out pipeline in the light theme', async ({ page, tmpPath }) => {
@@ -326,11 +267,9 @@ test('screenshot: a laid-out pipeline in the light theme', async ({ page, tmpPat
     { id: 'train', notebook: 'train.ipynb', depends_on: ['clean'] },
     { id: 'report', notebook: 'report.ipynb', depends_on: ['profile', 'train'] }
   ];
-  for (const step of steps) {
-    await page.contents.uploadContent(notebook('x = 1'), 'text', `${tmpPath}/${step.notebook}`);
-  }
+  await uploadNotebooks(page, tmpPath, steps.map(step => step.notebook));
   const path = `${tmpPath}/demo.pipeline.json`;
-  await page.contents.uploadContent(JSON.stringify({ version: 1, steps }), 'text', path);
+  await uploadPipeline(page, path, { version: 1, steps });
   await page.setViewportSize({ width: 1400, height: 800 });
   await openPipeline(page, path);
   await expect(page.locator('.jp-runnable-node')).toHaveCount(5);
@@ -338,13 +277,12 @@ test('screenshot: a laid-out pipeline in the light theme', async ({ page, tmpPat
   await page
     .locator('.jp-runnable-PipelineEditorWidget .jp-Toolbar [data-command="runnable-jupyter:auto-layout"]')
     .click();
-  await expect(page.locator('.lm-TabBar-tab.jp-mod-current')).toHaveClass(/jp-mod-dirty/);
+  await expect(currentTab(page)).toHaveClass(/jp-mod-dirty/);
   await page.locator('.jp-runnable-node[data-step-id="train"]').click();
   await expect(page.locator('.jp-runnable-properties input[name="id"]')).toHaveValue('train');
   await page.waitForTimeout(500);
   await page.screenshot({ path: '../docs/screenshots/editor.png' });
-  await page.keyboard.press('Control+s');
-  await expect(page.locator('.lm-TabBar-tab.jp-mod-current')).not.toHaveClass(/jp-mod-dirty/);
+  await saveCurrent(page);
   const saved = await readJson(page, path);
   expect(saved.steps.every((step: any) => step.position)).toBe(true);
 });

@@ -4,70 +4,46 @@
  * executed notebook, cancel a long step, and screenshots in the dark theme.
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import { Locator } from '@playwright/test';
 
-const RUN_TIMEOUT = 60 * 1000;
-const PANEL_ID = 'jp-runnable-run-panel';
+import {
+  expectStatus,
+  graphNode,
+  openPipelineFromFileBrowser,
+  PANEL_ID,
+  panelButton,
+  panelRow,
+  RUN_TIMEOUT,
+  uploadNotebook,
+  uploadPipeline
+} from './helpers';
 
-/**
- * A notebook with one code cell per source, runnable by papermill (kernelspec + language);
- * `parametersCell` tags the first cell `parameters` (papermill injects run parameters after it).
- */
-function notebook(sources: string[], parametersCell = false): string {
-  return JSON.stringify({
-    cells: sources.map((source, index) => ({
-      id: `cell-${index}`,
-      cell_type: 'code',
-      execution_count: null,
-      metadata: parametersCell && index === 0 ? { tags: ['parameters'] } : {},
-      outputs: [],
-      source
-    })),
-    metadata: {
-      kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' },
-      language_info: { name: 'python' }
-    },
-    nbformat: 4,
-    nbformat_minor: 5
-  });
-}
-
-/** Two steps, b depends on a. */
-function pipeline(): string {
-  return JSON.stringify(
-    {
-      version: 1,
-      name: 'two steps',
-      parameters: { n: 3 },
-      steps: [
-        { id: 'a', notebook: 'a.ipynb', position: { x: 0, y: 0 } },
-        { id: 'b', notebook: 'b.ipynb', depends_on: ['a'], position: { x: 300, y: 0 } }
-      ]
-    },
-    null,
-    2
-  );
-}
-
+/** Two steps, b depends on a; a sleeps 2 s so that it is seen running. */
 async function setUpPipeline(
   page: IJupyterLabPageFixture,
   folder: string,
   bSources: string[]
 ): Promise<void> {
-  await page.contents.uploadContent(
-    notebook(['n = 1', 'import time\ntime.sleep(2)\nprint("a done", n)'], true),
-    'text',
-    `${folder}/a.ipynb`
+  await uploadNotebook(
+    page,
+    `${folder}/a.ipynb`,
+    ['n = 1', 'import time\ntime.sleep(2)\nprint("a done", n)'],
+    true
   );
-  await page.contents.uploadContent(notebook(bSources), 'text', `${folder}/b.ipynb`);
-  await page.contents.uploadContent(pipeline(), 'text', `${folder}/two.pipeline.json`);
+  await uploadNotebook(page, `${folder}/b.ipynb`, bSources);
+  await uploadPipeline(page, `${folder}/two.pipeline.json`, {
+    version: 1,
+    name: 'two steps',
+    parameters: { n: 3 },
+    steps: [
+      { id: 'a', notebook: 'a.ipynb', position: { x: 0, y: 0 } },
+      { id: 'b', notebook: 'b.ipynb', depends_on: ['a'], position: { x: 300, y: 0 } }
+    ]
+  });
 }
 
 /** Open the pipeline in its editor (double-click in the file browser) and the run panel. */
-async function openPipeline(page: IJupyterLabPageFixture, folder: string): Promise<void> {
-  await page.filebrowser.openDirectory(folder);
-  await page.locator('.jp-DirListing-item', { hasText: 'two.pipeline.json' }).dblclick();
-  await expect(graphNode(page, 'b')).toBeVisible({ timeout: 20000 });
+async function openPipelineAndPanel(page: IJupyterLabPageFixture, folder: string): Promise<void> {
+  await openPipelineFromFileBrowser(page, folder, 'two.pipeline.json', 'b');
   await page.sidebar.openTab(PANEL_ID);
   await expect(panelRow(page, 'b')).toBeVisible();
 }
@@ -76,25 +52,13 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function graphNode(page: IJupyterLabPageFixture, stepId: string): Locator {
-  return page.locator(`.jp-runnable-PipelineEditorWidget .jp-runnable-node[data-step-id="${stepId}"]`);
-}
-
-function panelRow(page: IJupyterLabPageFixture, stepId: string): Locator {
-  return page.locator(`#${PANEL_ID} .jp-runnable-run-step[data-step-id="${stepId}"]`);
-}
-
-function panelButton(page: IJupyterLabPageFixture, command: string): Locator {
-  return page.locator(`#${PANEL_ID} button[data-command="runnable-jupyter:${command}"]`);
-}
-
 test.describe('run panel', () => {
   test('runs the selected step with its upstream, live, and opens the executed notebook', async ({
     page,
     tmpPath
   }) => {
     await setUpPipeline(page, tmpPath, ['print("b done")']);
-    await openPipeline(page, tmpPath);
+    await openPipelineAndPanel(page, tmpPath);
 
     // Nothing selected: the run commands are disabled.
     await expect(panelButton(page, 'run-selected-upstream')).toBeDisabled();
@@ -115,17 +79,11 @@ test.describe('run panel', () => {
     await panelButton(page, 'run-selected-upstream').click();
 
     // Live: the upstream step is seen running before everything succeeds.
-    await expect(panelRow(page, 'a')).toHaveAttribute('data-status', 'running', {
-      timeout: RUN_TIMEOUT
-    });
+    await expectStatus(panelRow(page, 'a'), 'running');
     await expect(panelButton(page, 'cancel-run')).toBeEnabled();
     for (const stepId of ['a', 'b']) {
-      await expect(panelRow(page, stepId)).toHaveAttribute('data-status', 'succeeded', {
-        timeout: RUN_TIMEOUT
-      });
-      await expect(graphNode(page, stepId)).toHaveAttribute('data-status', 'succeeded', {
-        timeout: RUN_TIMEOUT
-      });
+      await expectStatus(panelRow(page, stepId), 'succeeded');
+      await expectStatus(graphNode(page, stepId), 'succeeded');
     }
     await expect(panelButton(page, 'cancel-run')).toBeDisabled();
     // The run is in the history.
@@ -158,13 +116,11 @@ test.describe('run panel', () => {
 
   test('cancels a long-running step', async ({ page, tmpPath }) => {
     await setUpPipeline(page, tmpPath, ['import time\ntime.sleep(120)']);
-    await openPipeline(page, tmpPath);
+    await openPipelineAndPanel(page, tmpPath);
 
     await panelRow(page, 'b').locator('input[type="checkbox"]').check();
     await panelButton(page, 'run-selected').click();
-    await expect(panelRow(page, 'b')).toHaveAttribute('data-status', 'running', {
-      timeout: RUN_TIMEOUT
-    });
+    await expectStatus(panelRow(page, 'b'), 'running');
     // Let the kernel reach the sleeping cell.
     // The sleeping cell is the last one (papermill adds a cell for the parameters).
     await expect(panelRow(page, 'b').locator('.jp-runnable-run-step-progress')).toHaveText(
@@ -173,22 +129,16 @@ test.describe('run panel', () => {
     );
     await panelButton(page, 'cancel-run').click();
 
-    await expect(panelRow(page, 'b')).toHaveAttribute('data-status', 'cancelled', {
-      timeout: 30000
-    });
-    await expect(graphNode(page, 'b')).toHaveAttribute('data-status', 'cancelled');
-    await expect(panelRow(page, 'a')).toHaveAttribute('data-status', 'not_selected');
+    await expectStatus(panelRow(page, 'b'), 'cancelled', 30000);
+    await expectStatus(graphNode(page, 'b'), 'cancelled');
+    await expectStatus(panelRow(page, 'a'), 'not_selected');
 
     // Retry runs the cancelled step again, in the same run.
     await panelButton(page, 'retry-run').click();
-    await expect(panelRow(page, 'b')).toHaveAttribute('data-status', 'running', {
-      timeout: RUN_TIMEOUT
-    });
+    await expectStatus(panelRow(page, 'b'), 'running');
     await expect(panelButton(page, 'retry-run')).toBeDisabled();
     await panelButton(page, 'cancel-run').click();
-    await expect(panelRow(page, 'b')).toHaveAttribute('data-status', 'cancelled', {
-      timeout: 30000
-    });
+    await expectStatus(panelRow(page, 'b'), 'cancelled', 30000);
     await expect(page.locator(`#${PANEL_ID} .jp-runnable-run-history-item`)).toHaveCount(1);
   });
 
@@ -203,17 +153,13 @@ test.describe('run panel screenshots', () => {
   }) => {
     await page.theme.setDarkTheme();
     await setUpPipeline(page, tmpPath, ['import time\nfor i in range(60):\n    time.sleep(1)']);
-    await openPipeline(page, tmpPath);
+    await openPipelineAndPanel(page, tmpPath);
     await page.sidebar.close('left');
 
     await panelRow(page, 'b').locator('input[type="checkbox"]').check();
     await panelButton(page, 'run-selected-upstream').click();
-    await expect(graphNode(page, 'a')).toHaveAttribute('data-status', 'succeeded', {
-      timeout: RUN_TIMEOUT
-    });
-    await expect(graphNode(page, 'b')).toHaveAttribute('data-status', 'running', {
-      timeout: RUN_TIMEOUT
-    });
+    await expectStatus(graphNode(page, 'a'), 'succeeded');
+    await expectStatus(graphNode(page, 'b'), 'running');
     await expect(panelRow(page, 'b').locator('.jp-runnable-run-step-progress')).toBeVisible({
       timeout: RUN_TIMEOUT
     });
@@ -221,8 +167,6 @@ test.describe('run panel screenshots', () => {
     await page.locator(`#${PANEL_ID}`).screenshot({ path: '../docs/screenshots/run-panel.png' });
 
     await panelButton(page, 'cancel-run').click();
-    await expect(panelRow(page, 'b')).toHaveAttribute('data-status', 'cancelled', {
-      timeout: 30000
-    });
+    await expectStatus(panelRow(page, 'b'), 'cancelled', 30000);
   });
 });

@@ -4,54 +4,27 @@
  * run fails and the error shows on the graph node and the run panel.
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import { Locator } from '@playwright/test';
 
-const RUN_TIMEOUT = 60 * 1000;
-const PANEL_ID = 'jp-runnable-run-panel';
+import {
+  expectStatus,
+  graphNode,
+  openPipelineFromFileBrowser,
+  PANEL_ID,
+  panelButton,
+  panelRow,
+  RUN_TIMEOUT,
+  uploadNotebook,
+  uploadPipeline
+} from './helpers';
+
 const COMMAND_LABEL = 'Skip Cell in Pipeline Runs';
-
-function notebook(sources: string[]): string {
-  return JSON.stringify({
-    cells: sources.map((source, index) => ({
-      id: `cell-${index}`,
-      cell_type: 'code',
-      execution_count: null,
-      metadata: {},
-      outputs: [],
-      source
-    })),
-    metadata: {
-      kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' },
-      language_info: { name: 'python' }
-    },
-    nbformat: 4,
-    nbformat_minor: 5
-  });
-}
-
-const PIPELINE = JSON.stringify({
-  version: 1,
-  steps: [{ id: 'a', notebook: 'a.ipynb', position: { x: 0, y: 0 } }]
-});
-
-function graphNode(page: IJupyterLabPageFixture): Locator {
-  return page.locator('.jp-runnable-PipelineEditorWidget .jp-runnable-node[data-step-id="a"]');
-}
-
-function panelRow(page: IJupyterLabPageFixture): Locator {
-  return page.locator(`#${PANEL_ID} .jp-runnable-run-step[data-step-id="a"]`);
-}
 
 async function runStep(page: IJupyterLabPageFixture): Promise<void> {
   await page.activity.activateTab('skip.pipeline.json');
-  const runSelected = page.locator(
-    `#${PANEL_ID} button[data-command="runnable-jupyter:run-selected"]`
-  );
+  const runSelected = panelButton(page, 'run-selected');
   await expect(runSelected).toBeEnabled({ timeout: RUN_TIMEOUT });
   await runSelected.click();
-  await expect(panelRow(page)).toHaveAttribute('data-status', /pending|running/, {
-    timeout: RUN_TIMEOUT
-  });
+  await expectStatus(panelRow(page, 'a'), /pending|running/);
 }
 
 // Wide enough for the graph, the editor's properties and the run panel side by side.
@@ -61,12 +34,15 @@ test('a skipped cell is not run by the pipeline; unskipped, its error shows', as
   page,
   tmpPath
 }) => {
-  await page.contents.uploadContent(
-    notebook(['x = 1', 'raise ValueError("boom from the pipeline")', 'print("after", x)']),
-    'text',
-    `${tmpPath}/a.ipynb`
-  );
-  await page.contents.uploadContent(PIPELINE, 'text', `${tmpPath}/skip.pipeline.json`);
+  await uploadNotebook(page, `${tmpPath}/a.ipynb`, [
+    'x = 1',
+    'raise ValueError("boom from the pipeline")',
+    'print("after", x)'
+  ]);
+  await uploadPipeline(page, `${tmpPath}/skip.pipeline.json`, {
+    version: 1,
+    steps: [{ id: 'a', notebook: 'a.ipynb', position: { x: 0, y: 0 } }]
+  });
 
   // Skip the raising cell from its context menu.
   await page.notebook.openByPath(`${tmpPath}/a.ipynb`);
@@ -86,19 +62,15 @@ test('a skipped cell is not run by the pipeline; unskipped, its error shows', as
   await page.notebook.save();
 
   // Run the pipeline: the step succeeds without running the raising cell.
-  await page.filebrowser.openDirectory(tmpPath);
-  await page.locator('.jp-DirListing-item', { hasText: 'skip.pipeline.json' }).dblclick();
-  await expect(graphNode(page)).toBeVisible({ timeout: 20000 });
+  await openPipelineFromFileBrowser(page, tmpPath, 'skip.pipeline.json', 'a');
   await page.sidebar.close('left');
   await page.sidebar.openTab(PANEL_ID);
-  await graphNode(page).click();
+  await graphNode(page, 'a').click();
   // The panel's checkbox follows the graph selection.
-  await expect(panelRow(page).locator('input[type="checkbox"]')).toBeChecked();
+  await expect(panelRow(page, 'a').locator('input[type="checkbox"]')).toBeChecked();
   await runStep(page);
-  await expect(panelRow(page)).toHaveAttribute('data-status', 'succeeded', {
-    timeout: RUN_TIMEOUT
-  });
-  await expect(graphNode(page)).toHaveAttribute('data-status', 'succeeded');
+  await expectStatus(panelRow(page, 'a'), 'succeeded');
+  await expectStatus(graphNode(page, 'a'), 'succeeded');
 
   // Unskip it with the keyboard shortcut (command mode), the context menu showing it checked.
   await page.notebook.activate('a.ipynb');
@@ -116,14 +88,12 @@ test('a skipped cell is not run by the pipeline; unskipped, its error shows', as
 
   // Run again: the step fails, and the error is on the graph node and the panel.
   await runStep(page);
-  await expect(panelRow(page)).toHaveAttribute('data-status', 'failed', {
-    timeout: RUN_TIMEOUT
-  });
-  await expect(graphNode(page)).toHaveAttribute('data-status', 'failed');
-  await expect(panelRow(page).locator('.jp-runnable-run-step-error')).toContainText(
+  await expectStatus(panelRow(page, 'a'), 'failed');
+  await expectStatus(graphNode(page, 'a'), 'failed');
+  await expect(panelRow(page, 'a').locator('.jp-runnable-run-step-error')).toContainText(
     'ValueError: boom from the pipeline'
   );
-  await expect(graphNode(page).locator('.jp-runnable-node-error')).toContainText(
+  await expect(graphNode(page, 'a').locator('.jp-runnable-node-error')).toContainText(
     'boom from the pipeline'
   );
 });

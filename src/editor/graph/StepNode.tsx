@@ -6,14 +6,17 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Handle, Node, NodeProps, Position } from '@xyflow/react';
 import * as React from 'react';
 
-import { basename, formatDuration } from '../format';
+import { StatusBadge } from '../../components/StatusBadge';
+import { formatDuration } from '../../duration';
+import { StepStatus } from '../../tokens';
+import { basename } from '../format';
 import { LayoutDirection } from '../layoutGraph';
 
 export interface IStepNodeData extends Record<string, unknown> {
   stepId: string;
   notebook: string;
   /** The run service's status, or "idle" when the step has not run. */
-  status: string;
+  status: StepStatus | 'idle';
   durationS: number | null;
   progress: string | null;
   errorText: string | null;
@@ -23,29 +26,6 @@ export interface IStepNodeData extends Record<string, unknown> {
 }
 
 export type StepNodeType = Node<IStepNodeData, 'step'>;
-
-export function statusLabel(status: string, trans: TranslationBundle): string {
-  switch (status) {
-    case 'pending':
-      return trans.__('pending');
-    case 'running':
-      return trans.__('running');
-    case 'succeeded':
-      return trans.__('succeeded');
-    case 'failed':
-      return trans.__('failed');
-    case 'upstream_failed':
-      return trans.__('upstream failed');
-    case 'cancelled':
-      return trans.__('cancelled');
-    case 'cached':
-      return trans.__('cached');
-    case 'not_selected':
-      return trans.__('not selected');
-    default:
-      return trans.__('idle');
-  }
-}
 
 export function StepNode(props: NodeProps<StepNodeType>): JSX.Element {
   const { data, selected } = props;
@@ -66,9 +46,7 @@ export function StepNode(props: NodeProps<StepNodeType>): JSX.Element {
       <Handle type="target" position={horizontal ? Position.Left : Position.Top} />
       <div className="jp-runnable-node-header">
         <span className="jp-runnable-node-id">{data.stepId}</span>
-        <span className="jp-runnable-node-status" data-status={data.status}>
-          {statusLabel(data.status, trans)}
-        </span>
+        <StatusBadge status={data.status} trans={trans} />
       </div>
       <div className="jp-runnable-node-notebook">{basename(data.notebook)}</div>
       <div className="jp-runnable-node-footer">

@@ -4,6 +4,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Edge } from '@xyflow/react';
 
+import { stepProgressLabel } from '../../status';
 import { IStepState } from '../../tokens';
 import { dependencies } from '../graphOps';
 import { LayoutDirection } from '../layoutGraph';
@@ -12,13 +13,6 @@ import { StepNodeType } from './StepNode';
 
 export function edgeId(source: string, target: string): string {
   return `${source}->${target}`;
-}
-
-function progressText(state: IStepState | undefined, trans: TranslationBundle): string | null {
-  if (state?.status === 'running' && state.cells) {
-    return trans.__('cell %1 of %2', state.cell ?? 0, state.cells);
-  }
-  return null;
 }
 
 /**
@@ -58,7 +52,7 @@ export function buildNodes(
         notebook: step.notebook,
         status: state?.status ?? 'idle',
         durationS: state?.durationS ?? null,
-        progress: progressText(state, trans),
+        progress: stepProgressLabel(state, trans),
         errorText: state?.error ? `${state.error.name}: ${state.error.message}` : null,
         problems: model.problems
           .filter(problem => problem.step === step.id)

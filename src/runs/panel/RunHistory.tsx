@@ -4,26 +4,10 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { RunStatus } from '../../tokens';
+import { StatusBadge } from '../../components/StatusBadge';
+import { durationBetween, formatDuration } from '../../duration';
 import { IRunSummary } from '../dto';
-import { durationBetween, formatDuration, formatStart } from '../format';
-
-export function runStatusLabel(status: RunStatus, trans: TranslationBundle): string {
-  switch (status) {
-    case 'pending':
-      return trans.__('pending');
-    case 'running':
-      return trans.__('running');
-    case 'succeeded':
-      return trans.__('succeeded');
-    case 'failed':
-      return trans.__('failed');
-    case 'cancelled':
-      return trans.__('cancelled');
-    case 'interrupted':
-      return trans.__('interrupted');
-  }
-}
+import { formatStart } from '../format';
 
 function selectionText(run: IRunSummary, trans: TranslationBundle): string {
   if (run.mode === 'all' || run.selection.length === 0) {
@@ -68,9 +52,7 @@ export function RunHistory(props: IRunHistoryProps): JSX.Element {
                   title={run.run_id}
                   onClick={() => props.onShow(run.run_id)}
                 >
-                  <span className="jp-runnable-status-badge" data-status={run.status}>
-                    {runStatusLabel(run.status, trans)}
-                  </span>
+                  <StatusBadge status={run.status} trans={trans} />
                   <span className="jp-runnable-run-history-start">{formatStart(run.start)}</span>
                   <span className="jp-runnable-run-history-duration">
                     {formatDuration(durationBetween(run.start, run.end))}

@@ -8,10 +8,11 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
+import { StatusBadge } from '../../components/StatusBadge';
 import { runPanelIcon } from '../icons';
 import { RunPanelModel } from '../panelModel';
 import { RunControls } from './RunControls';
-import { RunHistory, runStatusLabel } from './RunHistory';
+import { RunHistory } from './RunHistory';
 import { IStepActions, StepList } from './StepList';
 
 export const RUN_PANEL_ID = 'jp-runnable-run-panel';
@@ -49,11 +50,7 @@ function RunPanelView(props: IRunPanelViewProps): JSX.Element {
         {shownRunId && (
           <div className="jp-runnable-run-shown" data-run-id={shownRunId}>
             {trans.__('Run %1', shownRunId)}
-            {shownRun && (
-              <span className="jp-runnable-status-badge" data-status={shownRun.status}>
-                {runStatusLabel(shownRun.status, trans)}
-              </span>
-            )}
+            {shownRun && <StatusBadge status={shownRun.status} trans={trans} />}
             {latestRunId !== null && shownRunId !== latestRunId && (
               <button
                 className="jp-runnable-link-button"

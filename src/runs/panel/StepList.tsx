@@ -5,34 +5,15 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { IStepInfo, IStepState, StepStatus } from '../../tokens';
-import { elapsedSeconds, formatDuration } from '../format';
+import { StatusBadge } from '../../components/StatusBadge';
+import { elapsedSeconds, formatDuration } from '../../duration';
+import { stepProgressLabel } from '../../status';
+import { IStepInfo, IStepState } from '../../tokens';
 import { isStepFinished } from '../stepStates';
 
 export interface IStepActions {
   openOutput(stepId: string, state: IStepState): void;
   showLog(stepId: string): void;
-}
-
-export function statusLabel(status: StepStatus, trans: TranslationBundle): string {
-  switch (status) {
-    case 'pending':
-      return trans.__('pending');
-    case 'running':
-      return trans.__('running');
-    case 'succeeded':
-      return trans.__('succeeded');
-    case 'failed':
-      return trans.__('failed');
-    case 'upstream_failed':
-      return trans.__('upstream failed');
-    case 'cancelled':
-      return trans.__('cancelled');
-    case 'cached':
-      return trans.__('cached');
-    case 'not_selected':
-      return trans.__('not selected');
-  }
 }
 
 /** The current time, ticking every second while `active`. */
@@ -67,10 +48,7 @@ function StepRow(props: IStepRowProps): JSX.Element {
   const time = running
     ? formatDuration(elapsedSeconds(state?.start, props.now))
     : formatDuration(state?.durationS);
-  const progress =
-    running && state?.cells
-      ? trans.__('cell %1 of %2', state.cell ?? 0, state.cells)
-      : '';
+  const progress = stepProgressLabel(state, trans);
   const checkboxId = `jp-runnable-run-step-check-${step.id}`;
   return (
     <li
@@ -89,11 +67,7 @@ function StepRow(props: IStepRowProps): JSX.Element {
         <label htmlFor={checkboxId} className="jp-runnable-run-step-name" title={step.notebook}>
           {step.id}
         </label>
-        {status && (
-          <span className="jp-runnable-status-badge" data-status={status}>
-            {statusLabel(status, trans)}
-          </span>
-        )}
+        {status && <StatusBadge status={status} trans={trans} />}
         <span className="jp-runnable-run-step-time">{time}</span>
       </div>
       {progress && <div className="jp-runnable-run-step-progress">{progress}</div>}
