@@ -241,3 +241,14 @@ describe('local checks', () => {
     expect(localProblems(pipeline(['a'], ['b', ['a']]))).toEqual([]);
   });
 });
+
+describe('the pipeline schema shared with the engine', () => {
+  it('gives the step id pattern of the Python package schema', () => {
+    const { STEP_ID_PATTERN } = require('../pipelineSchema');
+    expect(STEP_ID_PATTERN.test('train_model-2')).toBe(true);
+    expect(STEP_ID_PATTERN.test('bad id')).toBe(false);
+    expect(STEP_ID_PATTERN.source).toBe(
+      require('../../runnable_jupyter/schemas/pipeline.schema.json').$defs.step.properties.id.pattern
+    );
+  });
+});

@@ -4,7 +4,10 @@
  *
  * Edges follow `depends_on`: an edge source → target means "target depends on source".
  */
+import { STEP_ID_PATTERN } from '../pipelineSchema';
 import { IPipelineDocument, IPipelineStep, IPosition } from './pipelineFormat';
+
+export { STEP_ID_PATTERN };
 
 export interface IDependency {
   source: string;
@@ -14,8 +17,6 @@ export interface IDependency {
 export type ConnectResult =
   | { ok: true; document: IPipelineDocument }
   | { ok: false; reason: 'self' | 'exists' | 'cycle' | 'unknown' };
-
-export const STEP_ID_PATTERN = /^[A-Za-z0-9_-]+$/;
 
 function replaceStep(
   document: IPipelineDocument,
