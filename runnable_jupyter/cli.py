@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--timeout", type=positive_float, metavar="S", help="per-step time limit in seconds"
     )
+    run.add_argument(
+        "--skip-unchanged", action="store_true",
+        help="reuse the results of steps whose notebook, parameters and catalog inputs did not "
+        "change since they last succeeded (they show as cached); `retry` keeps this choice",
+    )
 
     runs = command("runs", "list the runs of a pipeline")
     runs.add_argument("pipeline", metavar="PIPELINE")
@@ -84,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("run_id", nargs="?", metavar="RUN_ID")
     show.add_argument("--json", action="store_true", help="print the run log as JSON")
 
-    retry = command("retry", "re-run what did not succeed in a run")
+    retry = command(
+        "retry", "re-run what did not succeed in a run (with the run's --skip-unchanged choice)"
+    )
     retry.add_argument("pipeline", metavar="PIPELINE")
     retry.add_argument("run_id", nargs="?", metavar="RUN_ID")
     retry.add_argument(
@@ -176,7 +183,10 @@ def cmd_run(args: argparse.Namespace, root: Path) -> int:
     elif args.upstream or args.downstream:
         raise CliError("--upstream and --downstream need at least one --step ID")
     with follower(root, args.max_parallel, args.timeout) as follow:
-        log = follow.manager.start(relative, steps=args.step, mode=mode, parameters=parameters)
+        log = follow.manager.start(
+            relative, steps=args.step, mode=mode, parameters=parameters,
+            skip_unchanged=args.skip_unchanged,
+        )
         return follow(log)
 
 
@@ -231,7 +241,8 @@ def run_of(manager: Any, pipeline: str, run_id: str | None) -> RunLog:
         raise RunNotFound(
             f"{pipeline} has no runs yet: start one with `runnable-jupyter run {pipeline}`"
         )
-    return max(logs, key=lambda log: log.run_id)
+    # Newest first (ids sort by their second only; the start time orders runs within one).
+    return logs[0]
 
 
 def absolute_paths(log: RunLog, root: Path) -> dict[str, Any]:

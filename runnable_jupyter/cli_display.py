@@ -122,6 +122,8 @@ class PlainProgress:
             parts = [now.astimezone().strftime("%H:%M:%S"), step_id, record.status.value]
             if record.status != StepStatus.running:
                 parts.append(seconds(step_elapsed(record, now)))
+            if record.cached_from is not None and record.status == StepStatus.cached:
+                parts.append(f"(reused from run {record.cached_from.run_id})")
             line = " ".join(part for part in parts if part)
             error = error_text(record)
             print(f"{line}: {error}" if error else line, file=self.out, flush=True)
@@ -202,6 +204,8 @@ def run_summary(log: RunLog, absolute: dict[str, Any]) -> Group:
     header.add_row("start", local_time(log.start))
     header.add_row("duration", seconds(run_duration(log)))
     header.add_row("selection", selection_text(log))
+    if log.skip_unchanged:
+        header.add_row("skip unchanged", "yes: unchanged steps reuse earlier results (cached)")
     if log.parameters:
         header.add_row("parameters", ", ".join(f"{k}={v!r}" for k, v in log.parameters.items()))
     header.add_row("run folder", absolute.get("run_dir", ""))

@@ -68,3 +68,9 @@ class StructureChanged(RunnableError):
 
 class CatalogError(RunnableError):
     code = "catalog_error"
+
+
+class ServiceUnavailable(RunnableError):
+    """The run manager is shutting down: it starts nothing new."""
+
+    code = "shutting_down"

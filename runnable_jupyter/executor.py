@@ -14,6 +14,9 @@ from typing import Any, Callable, Protocol
 
 from .runlog import CatalogAccess, ErrorInfo, StepStatus
 
+# The kernel of a step whose pipeline step and notebook name none (papermill -k python3).
+FALLBACK_KERNEL = "python3"
+
 
 @dataclass
 class StepJob:
@@ -27,7 +30,7 @@ class StepJob:
     log_file: str  # the step's stdout/stderr, written as it happens
     access_log: str  # JSON lines of catalog reads/writes made through the notebook API
     parameters: dict[str, Any] = field(default_factory=dict)  # already merged by the runner
-    kernel_name: str | None = None  # None: the notebook's kernelspec, else "python3"
+    kernel_name: str | None = None  # None: the notebook's kernelspec, else FALLBACK_KERNEL
     skip_tags: list[str] = field(default_factory=list)
     timeout_s: float | None = None  # whole-step wall clock limit
     catalog_dir: str = ""

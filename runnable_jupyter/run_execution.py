@@ -1,10 +1,11 @@
 """One run in progress: its state, and the thread that schedules its steps.
 
-The run's thread settles pending steps (cancelled, upstream_failed), submits ready ones to the
-executor up to the run's parallelism, and records every status change in the run log (saved
-atomically) and as a `RunEvent`. Executor callbacks only post messages to the run's inbox, so
-this thread is the only writer of the log while the run is active; it changes the log under the
-manager's lock, so readers always see a consistent copy.
+The run's thread settles pending steps (cancelled, upstream_failed), marks ready ones `cached`
+when the run skips unchanged steps and `caching` finds an earlier execution to reuse, submits
+the others to the executor up to the run's parallelism, and records every status change in the
+run log (saved atomically) and as a `RunEvent`. Executor callbacks only post messages to the
+run's inbox, so this thread is the only writer of the log while the run is active; it changes
+the log under the manager's lock, so readers always see a consistent copy.
 """
 
 from __future__ import annotations
@@ -21,10 +22,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from .caching import ReuseFinder, step_fingerprint
 from .executor import Executor, StepJob, StepProgress, StepResult
 from .pipeline import Pipeline
 from .run_planning import notebook_path
-from .runlog import Attempt, ErrorInfo, RunLog, RunStatus, StepRecord, StepStatus, utcnow
+from .runlog import (
+    Attempt,
+    CachedFrom,
+    ErrorInfo,
+    RunLog,
+    RunStatus,
+    StepRecord,
+    StepStatus,
+    utcnow,
+)
 from .runstore import RunStore
 
 logger = logging.getLogger(__name__)
@@ -33,6 +44,7 @@ CANCEL_GRACE_S = 30.0  # a cancelled step whose executor never answers is given 
 PROGRESS_SAVE_INTERVAL_S = 1.0  # cell progress is saved at most this often (events: always)
 DONE_FOR_DEPENDENTS = frozenset({StepStatus.succeeded, StepStatus.cached, StepStatus.not_selected})
 BLOCKING_FAILURES = frozenset({StepStatus.failed, StepStatus.upstream_failed})
+ERROR_SUMMARY_LIMIT = 500
 
 
 @dataclass
@@ -46,8 +58,22 @@ class RunEvent:
     status: str | None = None
     cell: int | None = None
     cells: int | None = None
-    error: str | None = None  # one-line summary of a failure
+    error_name: str | None = None  # a failed step: the exception's name ("ValueError")
+    error_message: str | None = None  # a failed step's message, or why a run failed
+    error: str | None = None  # both as one line, "Name: message" (older listeners read this)
     time: datetime = field(default_factory=utcnow)
+
+    def __post_init__(self) -> None:
+        if self.error is None and (self.error_name or self.error_message):
+            self.error = ": ".join(p for p in (self.error_name, self.error_message) if p)
+            self.error = self.error[:ERROR_SUMMARY_LIMIT]
+        elif self.error and self.error_name is None and self.error_message is None:
+            # Built the older way, from the one line only: recover the parts.
+            name, separator, message = self.error.partition(": ")
+            if self.kind == "step" and separator and name.isidentifier():
+                self.error_name, self.error_message = name, message
+            else:
+                self.error_message = self.error
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self) | {"time": self.time.isoformat()}
@@ -96,6 +122,8 @@ class RunExecution:
         self.done = threading.Event()
         self.last_save = 0.0
         self._lock = context.lock
+        self._decisions: dict[str, tuple[str, CachedFrom | None]] = {}  # step id -> not reused
+        self._reuse = ReuseFinder(store.runs_dir, log.run_id, Path(log.catalog_dir))
 
     def start(self) -> None:
         thread = threading.Thread(target=self._drive, name=f"run-{self.log.run_id}", daemon=True)
@@ -132,37 +160,101 @@ class RunExecution:
             self.done.set()
 
     def _schedule(self) -> bool:
-        """Settle what can be settled, submit ready steps; False once nothing is left to wait on."""
+        """Settle what can be settled, reuse or submit ready steps; False once nothing is left
+        to wait on."""
         changed: list[str] = []
-        with self._lock:
-            records = self.log.steps
-            for step_id in self.order:
-                record = records[step_id]
-                if record.status != StepStatus.pending:
-                    continue
-                dep_statuses = [records[d].status for d in self.deps[step_id] if d in records]
-                if self.cancel_requested or StepStatus.cancelled in dep_statuses:
-                    record.status = StepStatus.cancelled
-                elif any(status in BLOCKING_FAILURES for status in dep_statuses):
-                    record.status = StepStatus.upstream_failed
-                elif all(s in DONE_FOR_DEPENDENTS for s in dep_statuses) and (
-                    len(self.running) < self.max_parallel
-                ):
-                    self._submit(step_id)
-                else:
-                    continue
-                changed.append(step_id)
-            busy = bool(self.running)
-            if not busy:  # nothing runs, so nothing can become ready: never wait forever
-                stuck = [s for s in self.order if records[s].status == StepStatus.pending]
-                for step_id in stuck:
-                    records[step_id].status = StepStatus.cancelled
-                changed.extend(stuck)
-            if changed:
-                self._save()
+        while True:
+            with self._lock:
+                ready = self._settle_pending(changed)
+            # Deciding may read the catalog (hashing changed files): not under the state lock.
+            # This thread is the only writer of the log, so reading it here is safe.
+            decisions = {step_id: self._decide(step_id) for step_id in ready}
+            with self._lock:
+                reused = self._start_ready(ready, decisions, changed)
+                if reused:
+                    continue  # what depends on a cached step may be ready now
+                busy = bool(self.running)
+                if not busy:  # nothing runs, so nothing can become ready: never wait forever
+                    records = self.log.steps
+                    stuck = [s for s in self.order if records[s].status == StepStatus.pending]
+                    for step_id in stuck:
+                        records[step_id].status = StepStatus.cancelled
+                    changed.extend(stuck)
+                if changed:
+                    self._save()
+            break
         for step_id in changed:
             self.emit_step(step_id)
         return busy
+
+    def _settle_pending(self, changed: list[str]) -> list[str]:
+        """Cancel or fail pending steps that cannot run; the ones ready to run, in order."""
+        records = self.log.steps
+        ready = []
+        for step_id in self.order:
+            record = records[step_id]
+            if record.status != StepStatus.pending:
+                continue
+            dep_statuses = [records[d].status for d in self.deps[step_id] if d in records]
+            if self.cancel_requested or StepStatus.cancelled in dep_statuses:
+                record.status = StepStatus.cancelled
+            elif any(status in BLOCKING_FAILURES for status in dep_statuses):
+                record.status = StepStatus.upstream_failed
+            else:
+                if all(s in DONE_FOR_DEPENDENTS for s in dep_statuses):
+                    ready.append(step_id)
+                continue
+            changed.append(step_id)
+        return ready
+
+    def _start_ready(
+        self,
+        ready: list[str],
+        decisions: dict[str, tuple[str, CachedFrom | None]],
+        changed: list[str],
+    ) -> bool:
+        """Mark reusable steps cached, submit the others while slots are free; True if any
+        step was cached. Caller holds the lock."""
+        reused = False
+        for step_id in ready:
+            record = self.log.steps[step_id]
+            if record.status != StepStatus.pending or self.cancel_requested:
+                continue  # a cancel arrived meanwhile: the next pass settles it
+            record.fingerprint, origin = decisions[step_id]
+            if origin is not None:
+                _record_cached(record, origin)
+                reused = True
+            elif len(self.running) < self.max_parallel:
+                self._submit(step_id)
+            else:
+                continue
+            changed.append(step_id)
+        return reused
+
+    def _decide(self, step_id: str) -> tuple[str, CachedFrom | None]:
+        """(the step's fingerprint, the earlier execution to reuse or None)."""
+        known = self._decisions.get(step_id)
+        if known is not None:
+            return known
+        record, step = self.log.steps[step_id], self.pipeline.step(step_id)
+        fingerprint = step_fingerprint(
+            source_sha256=record.source_sha256,
+            parameters=record.parameters,
+            kernel=record.kernel,
+            skip_tags=self._skip_tags(),
+            catalog_get=step.catalog.get,
+            catalog_put=step.catalog.put,
+        )
+        origin = None
+        if self.log.skip_unchanged:
+            origin = self._reuse.find(step_id, fingerprint, self.log.steps, self.deps[step_id])
+        if origin is None:  # kept while the step waits for a free slot
+            self._decisions[step_id] = (fingerprint, None)
+        return fingerprint, origin
+
+    def _skip_tags(self) -> list[str]:
+        tags = self.context.skip_tags
+        return list(tags if tags is not None else self.pipeline.settings.skip_tags)
 
     def _submit(self, step_id: str) -> None:
         log, step, context = self.log, self.pipeline.step(step_id), self.context
@@ -188,11 +280,7 @@ class RunExecution:
             access_log=str(run_dir / f"{step_id}{suffix}.catalog.jsonl"),
             parameters=dict(record.parameters),
             kernel_name=step.kernel,
-            skip_tags=list(
-                context.skip_tags
-                if context.skip_tags is not None
-                else self.pipeline.settings.skip_tags
-            ),
+            skip_tags=self._skip_tags(),
             timeout_s=step.timeout_s if step.timeout_s is not None else context.default_timeout_s,
             catalog_dir=log.catalog_dir,
             pipeline_path=str(self.pipeline_path),
@@ -201,6 +289,7 @@ class RunExecution:
         )
         record.attempts.append(attempt)
         record.status = StepStatus.running
+        record.cached_from = None
         inbox = self.inbox
         try:
             future = context.executor().submit(
@@ -299,7 +388,12 @@ class RunExecution:
                 self._save()
             except Exception:
                 logger.exception("could not save the run log of %s", log.run_id)
-        self.emit_run()
+            # The run stops counting as "in progress" in the same step as its final status is
+            # recorded: anyone who sees that status (a reader, the event below) may retry it or
+            # start the next run at once, without a RunInProgress refusal. The final event is
+            # sent before the lock is released, so it precedes any event of such a new attempt.
+            self.context.release(self)
+            self.emit_run()
 
     def _save(self) -> None:
         self.store.save(self.log)
@@ -311,8 +405,10 @@ class RunExecution:
         with self._lock:
             log = self.log
             failed = [s for s, r in log.steps.items() if r.status == StepStatus.failed]
-            error = f"failed steps: {', '.join(failed)}" if failed else None
-            event = RunEvent("run", log.pipeline, log.run_id, status=log.status.value, error=error)
+            message = f"failed steps: {', '.join(failed)}" if failed else None
+            event = RunEvent(
+                "run", log.pipeline, log.run_id, status=log.status.value, error_message=message
+            )
         self.context.emit(event)
 
     def emit_step(self, step_id: str) -> None:
@@ -320,10 +416,14 @@ class RunExecution:
             record = self.log.steps[step_id]
             attempt = record.last_attempt
             error = attempt.error if attempt is not None else None
-            summary = f"{error.name}: {error.message}"[:500] if error else None
             event = RunEvent(
-                "step", self.log.pipeline, self.log.run_id, step_id, record.status.value,
-                error=summary,
+                "step",
+                self.log.pipeline,
+                self.log.run_id,
+                step_id,
+                record.status.value,
+                error_name=error.name if error else None,
+                error_message=error.message if error else None,
             )
         self.context.emit(event)
 
@@ -337,6 +437,21 @@ def _record_failure(record: StepRecord, error: BaseException) -> None:
         message=str(error),
         traceback="".join(traceback.format_exception(error)),
     )
+
+
+def _record_cached(record: StepRecord, origin: CachedFrom) -> None:
+    now = utcnow()
+    record.attempts.append(
+        Attempt(
+            number=len(record.attempts) + 1,
+            status=StepStatus.cached,
+            start=now,
+            end=now,
+            duration_s=0.0,
+        )
+    )
+    record.status = StepStatus.cached
+    record.cached_from = origin
 
 
 def _apply_result(record: StepRecord, result: StepResult) -> None:

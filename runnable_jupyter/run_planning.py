@@ -16,11 +16,11 @@ from typing import Any
 from . import planning
 from .environment import collect_environment
 from .errors import BadRequest, StructureChanged
+from .executor import FALLBACK_KERNEL
 from .paths import resolve_inside
 from .pipeline import Pipeline, Step
 from .runlog import ErrorInfo, Mode, RunAttempt, RunLog, RunStatus, StepRecord, StepStatus, utcnow
 
-DEFAULT_KERNEL = "python3"  # when neither the step nor the notebook names a kernel
 RETRYABLE = frozenset(
     {
         StepStatus.failed,
@@ -74,6 +74,7 @@ def new_run_log(
     order: list[str],
     run_dir: Path,
     catalog_dir: Path,
+    skip_unchanged: bool = False,
 ) -> RunLog:
     """The log of a new run: planned steps `pending`, the others `not_selected`."""
     log = RunLog(
@@ -84,6 +85,7 @@ def new_run_log(
         selection=selection,
         mode=Mode(mode),
         parameters=overrides,
+        skip_unchanged=skip_unchanged,
         run_dir=str(run_dir),
         catalog_dir=str(catalog_dir),
         attempts=[RunAttempt(number=1, steps=order)],
@@ -96,12 +98,12 @@ def new_run_log(
             notebook=step.notebook,
             status=StepStatus.pending if step.id in planned else StepStatus.not_selected,
             source_sha256=sha256_file(notebook),
-            kernel=step.kernel or _notebook_kernel(notebook) or DEFAULT_KERNEL,
+            kernel=step.kernel or _notebook_kernel(notebook) or FALLBACK_KERNEL,
             parameters={**model.parameters, **step.parameters, **overrides},
             depends_on=list(step.depends_on),
         )
     log.environment = collect_environment(
-        pipeline_path.parent, {log.steps[s].kernel or DEFAULT_KERNEL for s in order}
+        pipeline_path.parent, {log.steps[s].kernel or FALLBACK_KERNEL for s in order}
     )
     return log
 

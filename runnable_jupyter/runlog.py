@@ -96,6 +96,13 @@ class Attempt(BaseModel):
     error: ErrorInfo | None = None
 
 
+class CachedFrom(BaseModel):
+    """The earlier execution a `cached` step reused: its run and that step's attempt number."""
+
+    run_id: str
+    attempt: int
+
+
 class StepRecord(BaseModel):
     id: str
     notebook: str
@@ -105,6 +112,10 @@ class StepRecord(BaseModel):
     parameters: dict[str, Any] = Field(default_factory=dict)
     depends_on: list[str] = Field(default_factory=list)
     attempts: list[Attempt] = Field(default_factory=list)
+    # What the step's result depends on (see caching.step_fingerprint); set when it runs or is
+    # reused, so later runs with skip_unchanged can compare.
+    fingerprint: str | None = None
+    cached_from: CachedFrom | None = None  # set when the step was `cached` instead of run
 
     @property
     def last_attempt(self) -> Attempt | None:
@@ -140,6 +151,7 @@ class RunLog(BaseModel):
     selection: list[str] = Field(default_factory=list)
     mode: Mode = Mode.all
     parameters: dict[str, Any] = Field(default_factory=dict)  # run overrides
+    skip_unchanged: bool = False  # reuse unchanged steps' earlier results (retries keep it)
     status: RunStatus = RunStatus.pending
     start: datetime | None = None
     end: datetime | None = None

@@ -5,7 +5,8 @@ run log and returns; a `RunExecution` per run then schedules its steps in a back
 recording every status change in the run log and as a `RunEvent`. That thread is the only writer
 of an active run's log, except for `start`, `retry` and `mark_interrupted`, which act on runs
 that are not in progress; all of them hold one lock, so readers (`get`, `list_runs`) always see a
-consistent copy.
+consistent copy. `on_event` listeners run on those threads (the final event of a run while the
+lock is held, to keep it before the events of a retry): they must return quickly.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import planning
 from .catalog_store import catalog_dir_for
-from .errors import BadRequest, PipelineNotFound, RunInProgress, RunNotFound
+from .errors import BadRequest, PipelineNotFound, RunInProgress, RunNotFound, ServiceUnavailable
 from .executor import Executor
 from .paths import relative_to_root, resolve_inside
 from .pipeline import Pipeline
@@ -41,6 +43,7 @@ __all__ = ["RunEvent", "RunManager"]
 logger = logging.getLogger(__name__)
 
 SHUTDOWN_WAIT_S = 20.0
+RUNS_DIRS_RESCAN_S = 3.0  # an unknown run id walks the workspace at most this often
 
 
 class RunManager:
@@ -69,6 +72,8 @@ class RunManager:
         self._active: dict[str, RunExecution] = {}  # run id -> run in progress
         self._active_by_pipeline: dict[str, str] = {}  # pipeline key -> run id
         self._runs_dirs: dict[str, Path] = {}  # run id -> its runs folder, for runs seen
+        self._known_runs_dirs: list[Path] = []  # every `*.runs` folder at the last scan ...
+        self._runs_dirs_scanned_at: float | None = None  # ... and when (time.monotonic())
         self._closed = False
 
     # --- starting ---------------------------------------------------------------------------
@@ -80,9 +85,18 @@ class RunManager:
         mode: Mode | str = Mode.all,
         parameters: Mapping[str, Any] | None = None,
         max_parallel: int | None = None,
+        skip_unchanged: bool = False,
     ) -> RunLog:
-        """Validate, plan and record a run, then run it in the background; returns at once."""
+        """Validate, plan and record a run, then run it in the background; returns at once.
+
+        `skip_unchanged`: steps whose earlier result still stands are `cached`, not run (see
+        `caching`); a retry of the run keeps this choice.
+        """
+        with self._lock:
+            self._refuse_if_closed()
         overrides = checked_overrides(parameters)
+        if not isinstance(skip_unchanged, bool):
+            raise BadRequest(f"skip_unchanged must be true or false, not {skip_unchanged!r}")
         selection = list(dict.fromkeys(steps or []))
         if max_parallel is not None and (not isinstance(max_parallel, int) or max_parallel < 1):
             raise BadRequest(f"max_parallel must be a positive integer, not {max_parallel!r}")
@@ -105,6 +119,7 @@ class RunManager:
             order=order,
             run_dir=store.run_dir(run_id),
             catalog_dir=self._catalog_dir(pipeline_path, rel, model),
+            skip_unchanged=skip_unchanged,
         )
         with self._lock:
             self._refuse_if_closed()
@@ -115,6 +130,8 @@ class RunManager:
 
     def retry(self, run_id: str, force: bool = False) -> RunLog:
         """Re-run the run's unfinished steps and what depends on them, in a new attempt."""
+        with self._lock:
+            self._refuse_if_closed()
         log = self.get(run_id)
         pipeline_path, rel = self._pipeline_location(log.pipeline)
         with self._lock:
@@ -215,12 +232,27 @@ class RunManager:
                 return run.log.model_copy(deep=True)
             runs_dir = self._runs_dirs.get(run_id)
         if runs_dir is None or not RunStore(runs_dir).exists(run_id):
-            runs_dir = next((d for d in self._run_dirs() if RunStore(d).exists(run_id)), None)
+            runs_dir = self._find_runs_dir(run_id)
         if runs_dir is None:
             raise RunNotFound(f"no run {run_id} under {self.root}", {"run_id": run_id})
         with self._lock:
             self._runs_dirs[run_id] = runs_dir
         return RunStore(runs_dir).load(run_id)
+
+    def _find_runs_dir(self, run_id: str) -> Path | None:
+        """The runs folder holding `run_id`: the folders known from the last scan first; the
+        workspace is walked again only when that scan is older than `RUNS_DIRS_RESCAN_S`, so
+        repeated unknown ids cost a few file checks, not a walk each."""
+        with self._lock:
+            known, scanned_at = list(self._known_runs_dirs), self._runs_dirs_scanned_at
+        found = next((d for d in known if RunStore(d).exists(run_id)), None)
+        fresh = scanned_at is not None and time.monotonic() - scanned_at < RUNS_DIRS_RESCAN_S
+        if found is not None or fresh:
+            return found
+        known = self._run_dirs()
+        with self._lock:
+            self._known_runs_dirs, self._runs_dirs_scanned_at = known, time.monotonic()
+        return next((d for d in known if RunStore(d).exists(run_id)), None)
 
     def list_runs(self, pipeline: str) -> list[RunLog]:
         """The pipeline's runs, newest first (runs in progress as they are now)."""
@@ -316,7 +348,10 @@ class RunManager:
 
     def _refuse_if_closed(self) -> None:
         if self._closed:
-            raise RuntimeError("the run manager was shut down")
+            raise ServiceUnavailable(
+                "runnable-jupyter is shutting down and starts no new runs: try again once it "
+                "is back"
+            )
 
     def _emit(self, event: RunEvent) -> None:
         if self.on_event is None:

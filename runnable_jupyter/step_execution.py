@@ -33,14 +33,13 @@ from papermill.iorw import load_notebook_node, write_ipynb
 from papermill.log import logger as papermill_logger
 from papermill.parameterize import parameterize_notebook
 
-from .executor import StepJob, StepProgress, StepResult
+from .executor import FALLBACK_KERNEL, StepJob, StepProgress, StepResult
 from .kernel_guard import CancelSignal, KernelGuard, timeout_error
 from .papermill_engine import ENGINE_NAME, KERNEL_START_TIMEOUT_S
 from .runlog import CatalogAccess, ErrorInfo, StepStatus, utcnow
 
 log = logging.getLogger(__name__)
 
-FALLBACK_KERNEL = "python3"
 # nbclient skips this tag on its own, so plain papermill never runs such cells: always skip it too.
 NBCLIENT_SKIP_TAG = "skip-execution"
 

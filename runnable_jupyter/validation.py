@@ -13,6 +13,9 @@ import difflib
 import functools
 import json
 import keyword
+import os
+import threading
+import time
 from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
@@ -88,6 +91,33 @@ def validate_document(
     return sorted(unique, key=lambda p: _pointer_sort_key(p.pointer))
 
 
+KERNELSPECS_MAX_AGE_S = 30.0  # kernelspecs found by a lookup are trusted this long
+KERNELSPECS_MISS_MAX_AGE_S = 1.0  # ... but a kernel not among them triggers a fresh lookup
+_kernelspecs_lock = threading.Lock()
+_kernelspecs: tuple[tuple[str, ...], float, frozenset[str]] | None = None  # (key, time, names)
+
+
+def installed_kernels(max_age_s: float = KERNELSPECS_MAX_AGE_S) -> frozenset[str]:
+    """Names of the installed kernelspecs, remembered per process for `max_age_s`: looking them
+    up walks every Jupyter data folder, which made each validation slow."""
+    global _kernelspecs
+    key = tuple(os.environ.get(name, "") for name in _KERNELSPEC_ENV)
+    with _kernelspecs_lock:
+        cached = _kernelspecs
+    if cached is not None and cached[0] == key and time.monotonic() - cached[1] < max_age_s:
+        return cached[2]
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    names = frozenset(KernelSpecManager().find_kernel_specs())
+    with _kernelspecs_lock:
+        _kernelspecs = (key, time.monotonic(), names)
+    return names
+
+
+# Where jupyter_client looks for kernelspecs: a change means another answer, not a cached one.
+_KERNELSPEC_ENV = ("JUPYTER_PATH", "JUPYTER_DATA_DIR", "JUPYTER_PREFER_ENV_PATH", "HOME")
+
+
 class _Checker:
     def __init__(
         self, data: Any, base_dir: Path, root: Path, known_kernels: Collection[str] | None
@@ -97,6 +127,7 @@ class _Checker:
         self.base_dir = base_dir
         self.problems: list[Problem] = []
         self._known_kernels = None if known_kernels is None else set(known_kernels)
+        self._kernels_rechecked: bool | None = None  # None: given by the caller, never looked up
         self._notebooks: dict[tuple[str, Path], tuple[str | None, str | None]] = {}
         self.steps: list[tuple[int, dict[str, Any]]] = []
         if isinstance(data, dict) and isinstance(data.get("steps"), list):
@@ -283,17 +314,24 @@ class _Checker:
 
     def known_kernels(self) -> set[str]:
         if self._known_kernels is None:
-            from jupyter_client.kernelspec import KernelSpecManager
-
-            self._known_kernels = set(KernelSpecManager().find_kernel_specs())
+            self._known_kernels = set(installed_kernels())
+            self._kernels_rechecked = False
         return self._known_kernels
+
+    def is_installed(self, kernel: str) -> bool:
+        if kernel in self.known_kernels():
+            return True
+        if self._kernels_rechecked is False:  # looked up, maybe cached: a new kernel counts too
+            self._known_kernels = set(installed_kernels(max_age_s=KERNELSPECS_MISS_MAX_AGE_S))
+            self._kernels_rechecked = True
+        return kernel in self._known_kernels
 
     def check_kernel(
         self, step: dict[str, Any], index: int, step_id: str | None, notebook_kernel: str | None
     ) -> None:
         kernel = step.get("kernel")
         if isinstance(kernel, str) and kernel:
-            if kernel not in self.known_kernels():
+            if not self.is_installed(kernel):
                 self.add(
                     pointer("steps", index, "kernel"),
                     f"kernel {kernel!r} is not installed: "
@@ -301,7 +339,7 @@ class _Checker:
                     f" (installed: {', '.join(sorted(self.known_kernels())) or 'none'})",
                     step_id,
                 )
-        elif kernel is None and notebook_kernel and notebook_kernel not in self.known_kernels():
+        elif kernel is None and notebook_kernel and not self.is_installed(notebook_kernel):
             self.add(
                 pointer("steps", index, "notebook"),
                 f"the notebook asks for kernel {notebook_kernel!r}, which is not installed "

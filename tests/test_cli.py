@@ -248,6 +248,27 @@ def test_downstream_then_only_selection(run_main) -> None:
     assert "downstream: a" in runs.stdout and "only: b" in runs.stdout
 
 
+def test_skip_unchanged_reuses_steps_whose_inputs_did_not_change(ws: Path, run_main) -> None:
+    first = run_main("run", PIPELINE)
+    assert first.returncode == 0, first.stdout + first.stderr
+    first_id = first.stdout.splitlines()[0]
+    again = run_main("run", PIPELINE, "--skip-unchanged", "--step", "a", "--downstream")
+    assert again.returncode == 0, again.stdout + again.stderr
+    for step_id in "ab":
+        assert re.search(rf"\d\d:\d\d:\d\d {step_id} cached 0.0s \(reused from run {first_id}\)",
+                         again.stdout), again.stdout
+    log = show_json(run_main)
+    assert log["skip_unchanged"] is True
+    assert statuses(log) == {"a": "cached", "b": "cached", "c": "not_selected"}
+    assert log["steps"]["a"]["cached_from"] == {"run_id": first_id, "attempt": 1}
+    assert "skip unchanged" in run_main("show", PIPELINE).stdout
+    # a changed parameter: a runs again, and b after it
+    changed = run_main("run", PIPELINE, "--skip-unchanged", "-p", "n=4")
+    assert changed.returncode == 0, changed.stdout + changed.stderr
+    assert set(statuses(show_json(run_main)).values()) == {"succeeded"}
+    assert catalog(ws).get("b") == 8
+
+
 def test_failed_step_exits_1_and_show_explains_it(ws: Path, run_main) -> None:
     put_boom = "from runnable_jupyter import catalog\ncatalog.put('boom', 1)"
     write_notebook(ws / "boom.ipynb", "x = 1", "1 / 0", put_boom)

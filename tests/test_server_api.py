@@ -12,6 +12,7 @@ import pytest
 
 from runnable_jupyter.runlog import RunStatus, StepStatus
 from runnable_jupyter.runstore import RunStore
+from runnable_jupyter.server.handlers import MANAGER_SETTING
 from server_support import call, files_under, record_run, write_pipeline
 
 UNKNOWN_RUN = "20260101T000000-abcdef"
@@ -122,9 +123,12 @@ async def test_start_refuses_an_invalid_pipeline_with_its_problems_and_writes_no
         ({"pipeline": "p.pipeline.json", "step": ["a"]}, 400, "bad_request"),
         ({"pipeline": "p.pipeline.json", "steps": "a"}, 400, "bad_request"),
         ({"steps": ["a"]}, 400, "bad_request"),
+        ({"pipeline": "p.pipeline.json", "skip_unchanged": "yes"}, 400, "bad_request"),
+        ({"pipeline": "p.pipeline.json", "skip_unchanged": 1}, 400, "bad_request"),
     ],
     ids=["missing", "unknown-step", "bad-mode", "mode-without-steps", "bad-parameter-name",
-         "parameters-not-object", "unknown-field", "steps-not-list", "no-pipeline"],
+         "parameters-not-object", "unknown-field", "steps-not-list", "no-pipeline",
+         "skip-unchanged-not-bool", "skip-unchanged-number"],
 )
 async def test_start_refuses_a_bad_request_and_writes_nothing(
     jp_fetch, jp_root_dir, request_body, status, code
@@ -133,6 +137,25 @@ async def test_start_refuses_a_bad_request_and_writes_nothing(
     before = files_under(jp_root_dir)
     assert_error(await call(jp_fetch, "POST", "runs", body=request_body), status, code)
     assert files_under(jp_root_dir) == before
+
+
+async def test_a_shutting_down_server_refuses_new_runs_and_retries_with_503(
+    jp_fetch, jp_root_dir, jp_serverapp
+):
+    pipeline = write_pipeline(jp_root_dir, {"a": {}})
+    failed = record_run(jp_root_dir, pipeline, StepStatus.failed)
+    jp_serverapp.web_app.settings[MANAGER_SETTING].shutdown()  # what the server's cleanup does
+    before = files_under(jp_root_dir)
+    error = assert_error(
+        await call(jp_fetch, "POST", "runs", body={"pipeline": pipeline}), 503, "shutting_down"
+    )
+    assert "shutting down" in error["message"]
+    assert_error(
+        await call(jp_fetch, "POST", "runs", failed.run_id, "retry", body={}), 503, "shutting_down"
+    )
+    assert files_under(jp_root_dir) == before
+    code, _ = await call(jp_fetch, "GET", "runs", failed.run_id)  # reading still works
+    assert code == 200
 
 
 # --- GET runs, GET runs/{id} ----------------------------------------------------------------------

@@ -172,6 +172,32 @@ async def test_a_failed_step_fails_the_run_and_retry_runs_only_what_is_left(
     assert code == 400 and body["error"]["code"] == "bad_request"  # nothing left to retry
 
 
+async def test_skip_unchanged_reuses_the_steps_of_an_earlier_run_without_running_them(
+    jp_fetch, jp_root_dir, events
+):
+    pipeline = write_pipeline(jp_root_dir, {"a": {}, "b": {"depends_on": ["a"]}})
+    first = await wait_for_run(jp_fetch, await start(jp_fetch, pipeline))
+    assert first["status"] == "succeeded" and first["skip_unchanged"] is False
+
+    run_id = await start(jp_fetch, pipeline, skip_unchanged=True)
+    log = await wait_for_run(jp_fetch, run_id)
+    assert log["status"] == "succeeded" and log["skip_unchanged"] is True
+    assert statuses(log) == {"a": "cached", "b": "cached"}
+    for step_id in "ab":
+        record = log["steps"][step_id]
+        assert record["cached_from"] == {"run_id": first["run_id"], "attempt": 1}
+        assert record["fingerprint"] == first["steps"][step_id]["fingerprint"]
+        assert record["attempts"][-1]["output_notebook"] is None
+    assert not list((jp_root_dir / log["run_dir"]).glob("*.ipynb"))  # no kernel ran
+    give_up = time.monotonic() + 10  # events reach listeners a moment after the log changed
+    while not any(e["run_id"] == run_id and e["kind"] == "run" and e["status"] == "succeeded"
+                  for e in events):
+        assert time.monotonic() < give_up, events
+        await asyncio.sleep(0.05)
+    cached = [(e["run_id"], e["step_id"]) for e in events if e["status"] == "cached"]
+    assert cached == [(run_id, "a"), (run_id, "b")]
+
+
 async def test_cancel_stops_a_running_run_and_a_second_start_waits_for_it(jp_fetch, jp_root_dir):
     pipeline = write_pipeline(jp_root_dir, {"slow": {"parameters": {"sleep": 120}}, "after": {
         "depends_on": ["slow"]}})

@@ -29,6 +29,7 @@ class StartRunBody(_Body):
     steps: list[StrictStr] = []
     mode: StrictStr = "all"
     parameters: dict[str, Any] = {}
+    skip_unchanged: StrictBool = False  # reuse the results of unchanged steps (cached)
 
 
 class RetryBody(_Body):

@@ -24,7 +24,6 @@ ERROR_TEXT_LIMIT = 500
 
 def event_data(event: RunEvent) -> dict[str, Any]:
     """The event as the run-status schema describes it (no nulls: "" and 0 stand for none)."""
-    error_name, error_message = _split_error(event)
     return {
         "pipeline": event.pipeline,
         "run_id": event.run_id,
@@ -33,20 +32,9 @@ def event_data(event: RunEvent) -> dict[str, Any]:
         "status": event.status or "",
         "cell": event.cell or 0,
         "cells": event.cells or 0,
-        "error_name": error_name[:ERROR_TEXT_LIMIT],
-        "error_message": error_message[:ERROR_TEXT_LIMIT],
+        "error_name": (event.error_name or "")[:ERROR_TEXT_LIMIT],
+        "error_message": (event.error_message or "")[:ERROR_TEXT_LIMIT],
     }
-
-
-def _split_error(event: RunEvent) -> tuple[str, str]:
-    # The engine sends one line: "Name: message" for a failed step, a sentence for a failed run.
-    if not event.error:
-        return "", ""
-    if event.kind == "step":
-        name, separator, message = event.error.partition(": ")
-        if separator and name.isidentifier():
-            return name, message
-    return "", event.error
 
 
 class EventForwarder:

@@ -37,6 +37,7 @@ STATUS_BY_CODE = {
     "run_not_found": 404,
     "run_in_progress": 409,
     "structure_changed": 409,
+    "shutting_down": 503,
 }
 UNMAPPED_ERROR_STATUS = 500  # a domain error the API does not expect (e.g. catalog_error)
 HTTP_ERROR_CODES = {

@@ -110,7 +110,11 @@ def start_run(ws: Workspace, body: StartRunBody) -> dict[str, Any]:
     path = ws.confine(body.pipeline, "pipeline")
     _refuse_hidden_files_named_by(ws, path)
     log = ws.manager.start(
-        ws.relative(path), steps=body.steps, mode=body.mode, parameters=body.parameters
+        ws.relative(path),
+        steps=body.steps,
+        mode=body.mode,
+        parameters=body.parameters,
+        skip_unchanged=body.skip_unchanged,
     )
     return {"run_id": log.run_id, "run": run_log_json(log, ws.root)}
 
