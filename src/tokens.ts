@@ -46,6 +46,14 @@ export interface IStepState {
   error?: { name: string; message: string; cellIndex?: number | null } | null;
   /** Executed notebook, relative to the server root. */
   outputNotebook?: string | null;
+  /** For a `cached` step: the earlier execution it reused (run id, that step's attempt). */
+  cachedFrom?: { runId: string; attempt: number } | null;
+}
+
+/** Options of a new run (all optional: older callers pass none). */
+export interface IStartRunOptions {
+  /** Reuse the results of steps unchanged since an earlier run (they become `cached`). */
+  skipUnchanged?: boolean;
 }
 
 /** A step as the editor knows it (from the pipeline file). */
@@ -91,7 +99,8 @@ export interface IRunService {
     pipelinePath: string,
     steps: ReadonlyArray<string>,
     mode: RunMode,
-    parameters?: Record<string, unknown>
+    parameters?: Record<string, unknown>,
+    options?: IStartRunOptions
   ): Promise<string>;
   cancelRun(runId: string): Promise<void>;
   retryRun(runId: string): Promise<void>;

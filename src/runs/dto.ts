@@ -47,6 +47,16 @@ export interface IStepRecord {
   parameters: Record<string, unknown>;
   depends_on: string[];
   attempts: IStepAttempt[];
+  /** sha256 of what the step's result depends on besides the catalog (set once run or cached). */
+  fingerprint?: string | null;
+  /** For a `cached` step: the earlier execution it reused. */
+  cached_from?: ICachedFrom | null;
+}
+
+/** The execution a cached step reused: its run and that step's attempt number there. */
+export interface ICachedFrom {
+  run_id: string;
+  attempt: number;
 }
 
 /** One pass over the run's steps: the first run or a retry (`RunAttempt`). */
@@ -67,6 +77,8 @@ export interface IRunLog {
   selection: string[];
   mode: RunMode;
   parameters: Record<string, unknown>;
+  /** The run reuses unchanged steps (its retries too). */
+  skip_unchanged?: boolean;
   status: RunStatus;
   start: string | null;
   end: string | null;
@@ -97,6 +109,8 @@ export interface IStartRunRequest {
   steps: string[];
   mode: RunMode;
   parameters: Record<string, unknown>;
+  /** Mark steps unchanged since an earlier successful execution `cached` instead of running them. */
+  skip_unchanged?: boolean;
 }
 
 export interface IStartRunReply {

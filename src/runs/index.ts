@@ -55,9 +55,20 @@ const runsPlugin: JupyterFrontEndPlugin<IRunService> = {
         .then(settings => {
           const apply = () => {
             confirmRunAll = settings.get('confirmRunAll').composite !== false;
+            model.skipUnchanged = settings.get('skipUnchanged').composite === true;
           };
           apply();
           settings.changed.connect(apply);
+          // The panel's checkbox persists as the setting (and the Settings Editor shows it).
+          model.skipUnchangedChanged.connect((_, value) => {
+            if ((settings.get('skipUnchanged').composite === true) !== value) {
+              settings
+                .set('skipUnchanged', value)
+                .catch(reason =>
+                  console.error('runnable-jupyter: could not save skipUnchanged', reason)
+                );
+            }
+          });
         })
         .catch(reason =>
           console.error(`runnable-jupyter: could not load the ${PLUGIN_ID} settings`, reason)

@@ -76,6 +76,24 @@ export class RunPanelModel implements IDisposable {
     }
   }
 
+  /** Runs reuse the results of unchanged steps (the `skipUnchanged` setting). */
+  get skipUnchanged(): boolean {
+    return this._skipUnchanged;
+  }
+
+  set skipUnchanged(value: boolean) {
+    if (this._skipUnchanged !== value) {
+      this._skipUnchanged = value;
+      this._skipUnchangedChanged.emit(value);
+      this._changed.emit();
+    }
+  }
+
+  /** Emits the new value when the checkbox or the setting changes it. */
+  get skipUnchangedChanged(): ISignal<this, boolean> {
+    return this._skipUnchangedChanged;
+  }
+
   get parametersProblem(): IParametersProblem | null {
     return this._problem;
   }
@@ -138,7 +156,9 @@ export class RunPanelModel implements IDisposable {
       if (editor.context.model.dirty) {
         await editor.context.save();
       }
-      return this.service.startRun(editor.pipelinePath, steps, mode, parsed.value);
+      return this.service.startRun(editor.pipelinePath, steps, mode, parsed.value, {
+        skipUnchanged: this._skipUnchanged
+      });
     });
   }
 
@@ -218,6 +238,8 @@ export class RunPanelModel implements IDisposable {
   private _editor: IPipelineEditor | null = null;
   private _problem: IParametersProblem | null = null;
   private _actionError: string | null = null;
+  private _skipUnchanged = false;
+  private readonly _skipUnchangedChanged = new Signal<this, boolean>(this);
   private readonly _parametersText = new Map<string, string>();
   private readonly _changed = new Signal<this, void>(this);
   private _isDisposed = false;

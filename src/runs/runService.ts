@@ -8,8 +8,9 @@ import { IDisposable } from '@lumino/disposable';
 import { Debouncer, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { IRunService, IStepState, RunMode } from '../tokens';
+import { IRunService, IStartRunOptions, IStepState, RunMode } from '../tokens';
 import { IRunLog, IRunStatusEvent, IRunSummary, RunsClient } from './client';
+import { startRunRequest } from './requests';
 import {
   applyEvent,
   isRunFinished,
@@ -117,18 +118,16 @@ export class RunService implements IRunService, IDisposable {
     pipelinePath: string,
     steps: ReadonlyArray<string>,
     mode: RunMode,
-    parameters: Record<string, unknown> = {}
+    parameters: Record<string, unknown> = {},
+    options: IStartRunOptions = {}
   ): Promise<string> {
     const path = normalizePath(pipelinePath);
     const entry = this._entry(path);
     // Let the new run's first events switch the shown run before the reply arrives.
     entry.pinned = false;
-    const reply = await this._client.start({
-      pipeline: path,
-      steps: [...steps],
-      mode,
-      parameters
-    });
+    const reply = await this._client.start(
+      startRunRequest(path, steps, mode, parameters, options)
+    );
     this._runPipelines.set(reply.run_id, path);
     if (entry.shownRunId !== reply.run_id) {
       this._switchShown(entry, reply.run_id, reply.run);

@@ -80,6 +80,12 @@ export function statesFromRunLog(log: IRunLog): Map<string, IStepState> {
           }
         : null;
     }
+    if (record.status === 'cached' && record.cached_from) {
+      state.cachedFrom = {
+        runId: record.cached_from.run_id,
+        attempt: record.cached_from.attempt
+      };
+    }
     states.set(id, state);
   }
   return states;
@@ -179,7 +185,8 @@ export function applyEvent(
       cell: null,
       cells: null,
       error: null,
-      outputNotebook: previous.outputNotebook
+      outputNotebook: previous.outputNotebook,
+      cachedFrom: null
     });
     return next;
   }
@@ -195,7 +202,9 @@ export function applyEvent(
       ? { name: event.error_name, message: event.error_message ?? '' }
       : status === 'failed'
         ? previous.error
-        : null
+        : null,
+    // Which run a cached step reused comes with the run log (refetched after the event).
+    cachedFrom: status === 'cached' ? previous.cachedFrom ?? null : null
   });
   return next;
 }

@@ -1,7 +1,8 @@
 /**
  * The run panel and live run status, against the real server extension and real kernels:
  * run a selection with its upstream, follow it live on the graph and the panel, open the
- * executed notebook, cancel a long step, and screenshots in the dark theme.
+ * executed notebook, cancel a long step, skip unchanged steps (cached), show an older run of the
+ * history, and screenshots in the dark theme.
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 
@@ -46,6 +47,28 @@ async function openPipelineAndPanel(page: IJupyterLabPageFixture, folder: string
   await openPipelineFromFileBrowser(page, folder, 'two.pipeline.json', 'b');
   await page.sidebar.openTab(PANEL_ID);
   await expect(panelRow(page, 'b')).toBeVisible();
+}
+
+/** "Run All" from the panel, accepting its confirmation dialog. */
+async function runAll(page: IJupyterLabPageFixture): Promise<void> {
+  await panelButton(page, 'run-all').click();
+  await page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-accept').click();
+}
+
+/** The run panel's run parameters box (opened), set to `text`. */
+async function setRunParameters(page: IJupyterLabPageFixture, text: string): Promise<void> {
+  const parameters = page.locator(`#${PANEL_ID} .jp-runnable-run-parameters`);
+  if ((await parameters.getAttribute('open')) === null) {
+    await parameters.locator('summary').click();
+  }
+  await parameters.locator('textarea').fill(text);
+}
+
+/** The id of the run the panel shows. */
+async function shownRunId(page: IJupyterLabPageFixture): Promise<string> {
+  const header = page.locator(`#${PANEL_ID} .jp-runnable-run-shown`);
+  await expect(header).toBeVisible();
+  return (await header.getAttribute('data-run-id')) ?? '';
 }
 
 function escapeRegExp(text: string): string {
@@ -142,6 +165,115 @@ test.describe('run panel', () => {
     await expect(page.locator(`#${PANEL_ID} .jp-runnable-run-history-item`)).toHaveCount(1);
   });
 
+
+  test('skips unchanged steps: a second run reuses both results as cached', async ({
+    page,
+    tmpPath
+  }) => {
+    await setUpPipeline(page, tmpPath, ['print("b done")']);
+    await openPipelineAndPanel(page, tmpPath);
+    const skipUnchanged = page.locator(
+      `#${PANEL_ID} .jp-runnable-run-skip-unchanged input[type="checkbox"]`
+    );
+    await expect(skipUnchanged).not.toBeChecked();
+
+    await runAll(page);
+    for (const stepId of ['a', 'b']) {
+      await expectStatus(panelRow(page, stepId), 'succeeded');
+    }
+    await expect(panelButton(page, 'run-all')).toBeEnabled();
+    const firstRunId = await shownRunId(page);
+
+    // The checkbox is the `skipUnchanged` setting.
+    await skipUnchanged.check();
+    await expect
+      .poll(async () => {
+        const plugin = await page.evaluate(() =>
+          (window as any).jupyterapp.serviceManager.settings.fetch('runnable-jupyter:runs')
+        );
+        return plugin.raw as string;
+      })
+      .toMatch(/"skipUnchanged":\s*true/);
+
+    await runAll(page);
+    await expect
+      .poll(() => shownRunId(page), { timeout: RUN_TIMEOUT })
+      .not.toBe(firstRunId);
+    for (const stepId of ['a', 'b']) {
+      await expectStatus(panelRow(page, stepId), 'cached');
+      await expectStatus(graphNode(page, stepId), 'cached');
+      await expect(
+        panelRow(page, stepId).locator('.jp-runnable-run-step-cached-from')
+      ).toHaveText(`reused from run ${firstRunId}`);
+    }
+    await expect(page.locator(`#${PANEL_ID} .jp-runnable-run-history-item`)).toHaveCount(2);
+    await page
+      .locator(`#${PANEL_ID}`)
+      .screenshot({ path: '../docs/screenshots/run-panel-cached.png' });
+  });
+
+  test('shows an older run of the history on the graph, then the latest again', async ({
+    page,
+    tmpPath
+  }) => {
+    await uploadNotebook(
+      page,
+      `${tmpPath}/a.ipynb`,
+      ['fail = False', 'if fail:\n    raise ValueError("asked to fail")'],
+      true
+    );
+    await uploadNotebook(page, `${tmpPath}/b.ipynb`, ['print("b done")']);
+    await uploadPipeline(page, `${tmpPath}/two.pipeline.json`, {
+      version: 1,
+      name: 'fails on demand',
+      steps: [
+        { id: 'a', notebook: 'a.ipynb', position: { x: 0, y: 0 } },
+        { id: 'b', notebook: 'b.ipynb', depends_on: ['a'], position: { x: 300, y: 0 } }
+      ]
+    });
+    await openPipelineAndPanel(page, tmpPath);
+
+    await setRunParameters(page, '{"fail": true}');
+    await runAll(page);
+    await expectStatus(graphNode(page, 'a'), 'failed');
+    await expectStatus(graphNode(page, 'b'), 'upstream_failed');
+    await expect(panelButton(page, 'run-all')).toBeEnabled({ timeout: RUN_TIMEOUT });
+    const failedRunId = await shownRunId(page);
+
+    await setRunParameters(page, '{"fail": false}');
+    await runAll(page);
+    for (const stepId of ['a', 'b']) {
+      await expectStatus(graphNode(page, stepId), 'succeeded');
+    }
+    await expect(panelButton(page, 'run-all')).toBeEnabled({ timeout: RUN_TIMEOUT });
+    const history = page.locator(`#${PANEL_ID} .jp-runnable-run-history-item`);
+    await expect(history).toHaveCount(2);
+    await expect(history.first()).toHaveAttribute('data-status', 'succeeded');
+
+    // Pick the older, failed run: the graph and the panel show its statuses.
+    const older = history.nth(1);
+    await expect(older).toHaveAttribute('data-run-id', failedRunId);
+    await older.click();
+    await expect(older).toHaveAttribute('aria-pressed', 'true');
+    await expectStatus(graphNode(page, 'a'), 'failed', 20000);
+    await expectStatus(graphNode(page, 'b'), 'upstream_failed', 20000);
+    await expectStatus(panelRow(page, 'a'), 'failed', 20000);
+    await expect(panelRow(page, 'a').locator('.jp-runnable-run-step-error')).toContainText(
+      'asked to fail'
+    );
+    expect(await shownRunId(page)).toBe(failedRunId);
+
+    // "Show latest" goes back to the newest run.
+    await page.locator(`#${PANEL_ID} .jp-runnable-run-shown button`, { hasText: 'Show latest' }).click();
+    for (const stepId of ['a', 'b']) {
+      await expectStatus(graphNode(page, stepId), 'succeeded', 20000);
+      await expectStatus(panelRow(page, stepId), 'succeeded', 20000);
+    }
+    await expect(history.first()).toHaveAttribute('aria-pressed', 'true');
+    await expect(
+      page.locator(`#${PANEL_ID} .jp-runnable-run-shown button`, { hasText: 'Show latest' })
+    ).toHaveCount(0);
+  });
 });
 
 test.describe('run panel screenshots', () => {

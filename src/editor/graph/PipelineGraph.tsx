@@ -26,6 +26,7 @@ import { LayoutDirection } from '../layoutGraph';
 import { RunStatusSource } from '../settings';
 import { PipelineEditorModel } from '../model';
 import { buildEdges, buildNodes } from './elements';
+import { minimapNodeColor } from './minimapColors';
 import { StepNode, StepNodeType } from './StepNode';
 import { useAutoFit } from './useAutoFit';
 
@@ -37,6 +38,8 @@ const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
 const BANNER_MS = 6000;
 const FIT_OPTIONS = { padding: 0.2, maxZoom: 1 };
 const MINIMAP_STYLE = { width: 160, height: 100 };
+/** Minimap nodes take their step's status colour; the mask and background come from CSS. */
+const minimapColor = (node: StepNodeType) => minimapNodeColor(node.data.status);
 
 export interface IPipelineGraphProps {
   model: PipelineEditorModel;
@@ -222,7 +225,15 @@ function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
         onMoveStart={onMoveStart}
       >
         <Background />
-        <MiniMap pannable zoomable style={MINIMAP_STYLE} />
+        <MiniMap<StepNodeType>
+          pannable
+          zoomable
+          style={MINIMAP_STYLE}
+          nodeColor={minimapColor}
+          nodeBorderRadius={2}
+          // In screen pixels (xyflow scales it); the colour comes from CSS.
+          maskStrokeWidth={1}
+        />
         <Controls />
       </ReactFlow>
     </div>

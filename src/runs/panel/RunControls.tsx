@@ -56,7 +56,9 @@ export interface IRunControlsProps {
   parametersText: string;
   parametersProblem: IParametersProblem | null;
   actionError: string | null;
+  skipUnchanged: boolean;
   onParametersChange(text: string): void;
+  onSkipUnchangedChange(value: boolean): void;
   trans: TranslationBundle;
 }
 
@@ -75,6 +77,19 @@ export function RunControls(props: IRunControlsProps): JSX.Element {
           <CommandButton key={id} commands={commands} id={id} />
         ))}
       </div>
+      <label
+        className="jp-runnable-run-skip-unchanged"
+        title={trans.__(
+          'Steps whose notebook, parameters, kernel and catalog inputs did not change since they last succeeded reuse that result ("cached") instead of running again.'
+        )}
+      >
+        <input
+          type="checkbox"
+          checked={props.skipUnchanged}
+          onChange={event => props.onSkipUnchangedChange(event.target.checked)}
+        />
+        {trans.__('Skip unchanged steps')}
+      </label>
       <details className="jp-runnable-run-parameters">
         <summary>{trans.__('Run parameters (JSON)')}</summary>
         <textarea

@@ -67,7 +67,9 @@ function RunPanelView(props: IRunPanelViewProps): JSX.Element {
         parametersText={model.parametersText}
         parametersProblem={model.parametersProblem}
         actionError={model.actionError}
+        skipUnchanged={model.skipUnchanged}
         onParametersChange={text => (model.parametersText = text)}
+        onSkipUnchangedChange={value => (model.skipUnchanged = value)}
         trans={trans}
       />
       {loadError && (

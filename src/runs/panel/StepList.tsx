@@ -71,6 +71,19 @@ function StepRow(props: IStepRowProps): JSX.Element {
         <span className="jp-runnable-run-step-time">{time}</span>
       </div>
       {progress && <div className="jp-runnable-run-step-progress">{progress}</div>}
+      {status === 'cached' && state?.cachedFrom && (
+        <div
+          className="jp-runnable-run-step-cached-from"
+          data-run-id={state.cachedFrom.runId}
+          title={trans.__(
+            'Unchanged since run %1 (attempt %2): its result was reused, the step did not run.',
+            state.cachedFrom.runId,
+            state.cachedFrom.attempt
+          )}
+        >
+          {trans.__('reused from run %1', state.cachedFrom.runId)}
+        </div>
+      )}
       {state?.error && (
         <div className="jp-runnable-run-step-error">
           <span className="jp-runnable-run-step-error-name">{state.error.name}</span>
