@@ -14,29 +14,22 @@ import logging
 import queue
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .caching import ReuseFinder, step_fingerprint
 from .executor import Executor, StepJob, StepProgress, StepResult
 from .pipeline import Pipeline
+from .run_events import RunEvent, progress_event, run_event, step_event
 from .run_planning import notebook_path
-from .runlog import (
-    Attempt,
-    CachedFrom,
-    ErrorInfo,
-    RunLog,
-    RunStatus,
-    StepRecord,
-    StepStatus,
-    utcnow,
-)
+from .runlog import Attempt, CachedFrom, RunLog, RunStatus, StepStatus, utcnow
 from .runstore import RunStore
+from .step_outcomes import apply_result, record_cached, record_failure
+
+__all__ = ["RunContext", "RunEvent", "RunExecution"]
 
 logger = logging.getLogger(__name__)
 
@@ -44,39 +37,6 @@ CANCEL_GRACE_S = 30.0  # a cancelled step whose executor never answers is given 
 PROGRESS_SAVE_INTERVAL_S = 1.0  # cell progress is saved at most this often (events: always)
 DONE_FOR_DEPENDENTS = frozenset({StepStatus.succeeded, StepStatus.cached, StepStatus.not_selected})
 BLOCKING_FAILURES = frozenset({StepStatus.failed, StepStatus.upstream_failed})
-ERROR_SUMMARY_LIMIT = 500
-
-
-@dataclass
-class RunEvent:
-    """One change the UI and CLI show: a run's or a step's status, or a step's cell progress."""
-
-    kind: str  # "run" | "step" | "progress"
-    pipeline: str  # pipeline path relative to the workspace root
-    run_id: str
-    step_id: str | None = None
-    status: str | None = None
-    cell: int | None = None
-    cells: int | None = None
-    error_name: str | None = None  # a failed step: the exception's name ("ValueError")
-    error_message: str | None = None  # a failed step's message, or why a run failed
-    error: str | None = None  # both as one line, "Name: message" (older listeners read this)
-    time: datetime = field(default_factory=utcnow)
-
-    def __post_init__(self) -> None:
-        if self.error is None and (self.error_name or self.error_message):
-            self.error = ": ".join(p for p in (self.error_name, self.error_message) if p)
-            self.error = self.error[:ERROR_SUMMARY_LIMIT]
-        elif self.error and self.error_name is None and self.error_message is None:
-            # Built the older way, from the one line only: recover the parts.
-            name, separator, message = self.error.partition(": ")
-            if self.kind == "step" and separator and name.isidentifier():
-                self.error_name, self.error_message = name, message
-            else:
-                self.error_message = self.error
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self) | {"time": self.time.isoformat()}
 
 
 @dataclass(frozen=True)
@@ -222,7 +182,7 @@ class RunExecution:
                 continue  # a cancel arrived meanwhile: the next pass settles it
             record.fingerprint, origin = decisions[step_id]
             if origin is not None:
-                _record_cached(record, origin)
+                record_cached(record, origin)
                 reused = True
             elif len(self.running) < self.max_parallel:
                 self._submit(step_id)
@@ -296,7 +256,7 @@ class RunExecution:
                 job, lambda progress: inbox.put(("progress", progress))
             )
         except Exception as error:  # e.g. an executor that was shut down
-            _record_failure(record, error)
+            record_failure(record, error)
             return
         self.running[step_id] = future
         future.add_done_callback(lambda done: inbox.put(("done", step_id, done)))
@@ -337,17 +297,8 @@ class RunExecution:
             attempt.cell_progress = (progress.cell, progress.cells)
             if time.monotonic() - self.last_save >= PROGRESS_SAVE_INTERVAL_S:
                 self._save()
-        self.context.emit(
-            RunEvent(
-                kind="progress",
-                pipeline=self.log.pipeline,
-                run_id=self.log.run_id,
-                step_id=progress.step_id,
-                status=StepStatus.running.value,
-                cell=progress.cell,
-                cells=progress.cells,
-            )
-        )
+            event = progress_event(self.log, progress)
+        self.context.emit(event)
 
     def _record_result(self, step_id: str, future: Future[StepResult] | None) -> None:
         with self._lock:
@@ -362,9 +313,9 @@ class RunExecution:
                 record.status = record.attempts[-1].status = StepStatus.cancelled
                 record.attempts[-1].end = utcnow()
             except Exception as error:  # the executor itself failed, not the notebook
-                _record_failure(record, error)
+                record_failure(record, error)
             else:
-                _apply_result(record, result)
+                apply_result(record, result)
             self._save()
         self.emit_step(step_id)
 
@@ -373,7 +324,7 @@ class RunExecution:
         with self._lock:
             if crashed is not None:
                 for step_id in list(self.running):
-                    _record_failure(log.steps[step_id], crashed)
+                    record_failure(log.steps[step_id], crashed)
                     self._cancel_step(step_id)
                 self.running.clear()
             statuses = [record.status for record in log.steps.values()]
@@ -403,67 +354,10 @@ class RunExecution:
 
     def emit_run(self) -> None:
         with self._lock:
-            log = self.log
-            failed = [s for s, r in log.steps.items() if r.status == StepStatus.failed]
-            message = f"failed steps: {', '.join(failed)}" if failed else None
-            event = RunEvent(
-                "run", log.pipeline, log.run_id, status=log.status.value, error_message=message
-            )
+            event = run_event(self.log)
         self.context.emit(event)
 
     def emit_step(self, step_id: str) -> None:
         with self._lock:
-            record = self.log.steps[step_id]
-            attempt = record.last_attempt
-            error = attempt.error if attempt is not None else None
-            event = RunEvent(
-                "step",
-                self.log.pipeline,
-                self.log.run_id,
-                step_id,
-                record.status.value,
-                error_name=error.name if error else None,
-                error_message=error.message if error else None,
-            )
+            event = step_event(self.log, step_id)
         self.context.emit(event)
-
-
-def _record_failure(record: StepRecord, error: BaseException) -> None:
-    attempt = record.attempts[-1]
-    attempt.status = record.status = StepStatus.failed
-    attempt.end = utcnow()
-    attempt.error = ErrorInfo(
-        name=type(error).__name__,
-        message=str(error),
-        traceback="".join(traceback.format_exception(error)),
-    )
-
-
-def _record_cached(record: StepRecord, origin: CachedFrom) -> None:
-    now = utcnow()
-    record.attempts.append(
-        Attempt(
-            number=len(record.attempts) + 1,
-            status=StepStatus.cached,
-            start=now,
-            end=now,
-            duration_s=0.0,
-        )
-    )
-    record.status = StepStatus.cached
-    record.cached_from = origin
-
-
-def _apply_result(record: StepRecord, result: StepResult) -> None:
-    attempt = record.attempts[-1]
-    status = StepStatus(result.status)
-    attempt.status = record.status = status
-    attempt.start = result.start or attempt.start
-    attempt.end = result.end or utcnow()
-    if attempt.start is not None:
-        attempt.duration_s = (attempt.end - attempt.start).total_seconds()
-    attempt.skipped_cells = list(result.skipped_cells)
-    attempt.catalog_reads = list(result.catalog_reads)
-    attempt.catalog_writes = list(result.catalog_writes)
-    attempt.error = result.error
-    record.kernel = result.kernel_name or record.kernel

@@ -9,21 +9,15 @@ ever written. `load_pipeline` reads, migrates and validates a file, returning a 
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import keyword
-import os
-import threading
-import time
 from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
-import nbformat
 from jsonschema import Draft202012Validator
-from nbformat.reader import NotJSONError
 from pydantic import ValidationError as PydanticValidationError
 
 from . import planning
@@ -32,6 +26,13 @@ from .migrations import UnsupportedVersion, migrate
 from .paths import resolve_inside
 from .pipeline import Pipeline, load_schema
 from .schema_messages import describe_schema_error
+from .validation_notebooks import (
+    KERNELSPECS_MISS_MAX_AGE_S,
+    escape_reason,
+    inspect_notebook,
+    installed_kernels,
+    suggest_fix,
+)
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,6 @@ def _schema_validator() -> Draft202012Validator:
     return Draft202012Validator(load_schema())
 
 
-def _fix(word: str, candidates: Collection[str], otherwise: str) -> str:
-    """'did you mean X?' when a candidate is close to `word`, else the generic fix."""
-    close = difflib.get_close_matches(word, list(candidates), n=1)
-    return f"did you mean {close[0]!r}?" if close else otherwise
-
-
 def validate_document(
     data: Any,
     base_dir: Path,
@@ -89,33 +84,6 @@ def validate_document(
     checker.run()
     unique = list(dict.fromkeys(checker.problems))
     return sorted(unique, key=lambda p: _pointer_sort_key(p.pointer))
-
-
-KERNELSPECS_MAX_AGE_S = 30.0  # kernelspecs found by a lookup are trusted this long
-KERNELSPECS_MISS_MAX_AGE_S = 1.0  # ... but a kernel not among them triggers a fresh lookup
-_kernelspecs_lock = threading.Lock()
-_kernelspecs: tuple[tuple[str, ...], float, frozenset[str]] | None = None  # (key, time, names)
-
-
-def installed_kernels(max_age_s: float = KERNELSPECS_MAX_AGE_S) -> frozenset[str]:
-    """Names of the installed kernelspecs, remembered per process for `max_age_s`: looking them
-    up walks every Jupyter data folder, which made each validation slow."""
-    global _kernelspecs
-    key = tuple(os.environ.get(name, "") for name in _KERNELSPEC_ENV)
-    with _kernelspecs_lock:
-        cached = _kernelspecs
-    if cached is not None and cached[0] == key and time.monotonic() - cached[1] < max_age_s:
-        return cached[2]
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    names = frozenset(KernelSpecManager().find_kernel_specs())
-    with _kernelspecs_lock:
-        _kernelspecs = (key, time.monotonic(), names)
-    return names
-
-
-# Where jupyter_client looks for kernelspecs: a change means another answer, not a cached one.
-_KERNELSPEC_ENV = ("JUPYTER_PATH", "JUPYTER_DATA_DIR", "JUPYTER_PREFER_ENV_PATH", "HOME")
 
 
 class _Checker:
@@ -213,7 +181,7 @@ class _Checker:
                     message = f"step {dep!r} depends on itself: remove {dep!r} from its depends_on"
                     self.add(where, message, step_id)
                 elif dep not in first_index:
-                    fix = _fix(dep, first_index, "remove it or add a step with that id")
+                    fix = suggest_fix(dep, first_index, "remove it or add a step with that id")
                     known = ", ".join(map(repr, first_index)) or "none"
                     message = f"depends on unknown step {dep!r}: {fix} (steps: {known})"
                     self.add(where, message, step_id)
@@ -289,7 +257,7 @@ class _Checker:
         try:
             resolve_inside(self.root, catalog_dir, base=self.base_dir)
         except PathOutsideRoot:
-            reason = _escape_reason(catalog_dir, self.root)
+            reason = escape_reason(catalog_dir, self.root)
             self.add("/settings/catalog_dir", f"catalog_dir {catalog_dir!r} {reason}")
 
     # --- notebooks and kernels --------------------------------------------------------------
@@ -303,10 +271,10 @@ class _Checker:
         try:
             path = resolve_inside(self.root, notebook, base=self.base_dir)
         except PathOutsideRoot:
-            self.add(where, f"notebook {notebook!r} {_escape_reason(notebook, self.root)}", step_id)
+            self.add(where, f"notebook {notebook!r} {escape_reason(notebook, self.root)}", step_id)
             return None
         if (notebook, path) not in self._notebooks:  # steps may share a notebook: read it once
-            self._notebooks[notebook, path] = _inspect_notebook(notebook, path)
+            self._notebooks[notebook, path] = inspect_notebook(notebook, path)
         problem, kernel = self._notebooks[notebook, path]
         if problem is not None:
             self.add(where, problem, step_id)
@@ -332,10 +300,11 @@ class _Checker:
         kernel = step.get("kernel")
         if isinstance(kernel, str) and kernel:
             if not self.is_installed(kernel):
+                otherwise = "install it or choose an installed one"
                 self.add(
                     pointer("steps", index, "kernel"),
                     f"kernel {kernel!r} is not installed: "
-                    f"{_fix(kernel, self.known_kernels(), 'install it or choose an installed one')}"
+                    f"{suggest_fix(kernel, self.known_kernels(), otherwise)}"
                     f" (installed: {', '.join(sorted(self.known_kernels())) or 'none'})",
                     step_id,
                 )
@@ -347,53 +316,6 @@ class _Checker:
                 "or set the step's 'kernel'",
                 step_id,
             )
-
-
-def _escape_reason(user_path: str, root: Path) -> str:
-    """Why a path that `resolve_inside` refused leaves the root, phrased after the path."""
-    if Path(user_path).is_absolute() or PurePosixPath(user_path).is_absolute():
-        return "is absolute: give a path relative to the pipeline file's folder"
-    if ".." in user_path.replace("\\", "/").split("/"):
-        return f"goes up ('..') out of the workspace root {root}: keep it inside the workspace"
-    # relative, without '..', yet outside: only a symlink can lead there
-    return (
-        "is (or lies in) a symlink pointing outside the workspace root: "
-        "copy it into the workspace instead of linking it"
-    )
-
-
-def _inspect_notebook(notebook: str, path: Path) -> tuple[str | None, str | None]:
-    """(problem, kernelspec name) of the notebook a step names; the file is only read."""
-    if not path.exists():
-        siblings = [p.name for p in path.parent.glob("*.ipynb")] if path.parent.is_dir() else []
-        fix = _fix(path.name, siblings, "fix the path (relative to the pipeline file's folder)")
-        return f"notebook {notebook!r} not found (looked for {path}): {fix}", None
-    if path.is_dir():
-        return f"notebook {notebook!r} is a folder: give the path of a .ipynb file", None
-    if PurePosixPath(notebook.replace("\\", "/")).suffix != ".ipynb":
-        return f"{notebook!r} is not a notebook: steps run Jupyter notebooks (.ipynb files)", None
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        reason = error.strerror or str(error)
-        return f"notebook {notebook!r} cannot be read ({reason}): check its permissions", None
-    except UnicodeDecodeError:
-        return f"notebook {notebook!r} is not UTF-8 text: is it really a Jupyter notebook?", None
-    try:
-        nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT, capture_validation_error={})
-        nbformat.validate(nb)
-    except NotJSONError:
-        return f"notebook {notebook!r} is not JSON: is it really a Jupyter notebook?", None
-    except Exception as error:  # nbformat raises many types for malformed notebooks
-        reason = getattr(error, "message", None) or str(error).splitlines()[0]
-        return (
-            f"notebook {notebook!r} is not a valid notebook ({reason}): open and save it "
-            "in JupyterLab to repair it",
-            None,
-        )
-    kernelspec = nb.get("metadata", {}).get("kernelspec", {})
-    name = kernelspec.get("name") if isinstance(kernelspec, dict) else None
-    return None, name if isinstance(name, str) and name else None
 
 
 # --- files --------------------------------------------------------------------------------

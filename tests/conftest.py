@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
 import pytest
+
+if TYPE_CHECKING:
+    from runnable_jupyter.local_executor import LocalProcessExecutor
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
@@ -11,3 +17,19 @@ pytest_plugins = ["pytest_jupyter.jupyter_server"]
 def jp_server_config(jp_server_config):  # type: ignore[no-untyped-def]
     """Every server test runs with the runnable_jupyter server extension enabled."""
     return {"ServerApp": {"jpserver_extensions": {"runnable_jupyter": True}}}
+
+
+@pytest.fixture(scope="module")
+def executor() -> Iterator[LocalProcessExecutor]:
+    """One pool of two workers per test module: its tests share the warm worker processes."""
+    from runnable_jupyter.local_executor import LocalProcessExecutor
+
+    pool = LocalProcessExecutor(max_workers=2)
+    yield pool
+    pool.shutdown()
+
+
+@pytest.fixture
+def events() -> list[Any]:
+    """Collects the `RunEvent`s a test's RunManager reports (pass `events.append`)."""
+    return []

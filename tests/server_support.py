@@ -8,7 +8,6 @@ parameters) into its folder, sleeps `sleep` seconds, prints a line, and fails wh
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import time
 from datetime import timedelta
@@ -18,6 +17,7 @@ from typing import Any
 import nbformat
 import psutil
 
+from helpers import kernel_processes, kernelspec, sha256, write_step_pipeline
 from runnable_jupyter.runlog import Attempt, RunAttempt, RunLog, RunStatus, StepRecord
 from runnable_jupyter.runlog import StepStatus, new_run_id, utcnow
 from runnable_jupyter.runstore import RunStore
@@ -45,11 +45,7 @@ def write_step_notebook(path: Path) -> None:
         ),
     ]
     notebook = nbformat.v4.new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
+    notebook.metadata["kernelspec"] = kernelspec("python3")
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, path)
 
@@ -61,21 +57,7 @@ def write_pipeline(
 
     Returns the pipeline's path relative to `root`.
     """
-    where = root / folder
-    notebook = where / "step.ipynb"
-    if not notebook.exists():
-        write_step_notebook(notebook)
-    document = {
-        "version": 1,
-        "steps": [
-            {"id": step_id, "notebook": "step.ipynb", **fields}
-            | {"parameters": {"name": step_id} | fields.get("parameters", {})}
-            for step_id, fields in steps.items()
-        ],
-    }
-    path = where / f"{name}.pipeline.json"
-    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
-    return path.relative_to(root).as_posix()
+    return write_step_pipeline(root, steps, write_step_notebook, name=name, folder=folder)
 
 
 def record_run(root: Path, pipeline: str, status: StepStatus, output: bytes = b"") -> RunLog:
@@ -98,7 +80,7 @@ def record_run(root: Path, pipeline: str, status: StepStatus, output: bytes = b"
     log = RunLog(
         run_id=run_id,
         pipeline=pipeline,
-        pipeline_sha256=hashlib.sha256(pipeline_path.read_bytes()).hexdigest(),
+        pipeline_sha256=sha256(pipeline_path),
         pipeline_structure={"a": []},
         status=RunStatus.succeeded if status == StepStatus.succeeded else RunStatus.failed,
         start=now - timedelta(seconds=4),
@@ -111,7 +93,7 @@ def record_run(root: Path, pipeline: str, status: StepStatus, output: bytes = b"
                 id="a",
                 notebook="step.ipynb",
                 status=status,
-                source_sha256=hashlib.sha256(notebook.read_bytes()).hexdigest(),
+                source_sha256=sha256(notebook),
                 parameters={"name": "a"},
                 attempts=[attempt],
             )
@@ -168,18 +150,6 @@ async def wait_for_step(
 def files_under(root: Path) -> set[str]:
     """Every file and folder under `root`, to check that a refused request wrote nothing."""
     return {p.relative_to(root).as_posix() for p in root.rglob("*")}
-
-
-def kernel_processes() -> list[psutil.Process]:
-    """This process's descendants running an ipykernel."""
-    found = []
-    for child in psutil.Process().children(recursive=True):
-        try:
-            if any("ipykernel" in part for part in child.cmdline()):
-                found.append(child)
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            continue
-    return found
 
 
 def wait_without_kernels(deadline_s: float = 15.0) -> list[psutil.Process]:

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pytest
 
+from helpers import statuses, write_notebook
 from runnable_jupyter.caching import step_fingerprint
 from runnable_jupyter.catalog_store import CatalogStore
 from runnable_jupyter.local_executor import LocalProcessExecutor
@@ -28,16 +28,6 @@ PUT_A = "from runnable_jupyter import catalog\ncatalog.put('a', {'n': n})"
 PUT_B = "from runnable_jupyter import catalog\ncatalog.put('b', catalog.get('a')['n'] * 2)"
 PUT_C = "from runnable_jupyter import catalog\ncatalog.put('c', label)"
 FAIL_C_ON_BOOM = "import os\nassert not os.path.exists('boom'), 'boom'"  # steered from outside
-
-
-def write_notebook(path: Path, *sources: str, parameters: str | None = None) -> None:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    if parameters is not None:
-        nb.cells.append(nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}))
-    nb.cells += [nbformat.v4.new_code_cell(source) for source in sources]
-    nbformat.write(nb, path)
 
 
 def write_pipeline(root: Path, a_parameters: dict[str, Any] | None = None) -> None:
@@ -58,18 +48,6 @@ def ws(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.fixture(scope="module")
-def executor() -> Iterator[LocalProcessExecutor]:
-    pool = LocalProcessExecutor(max_workers=2)
-    yield pool
-    pool.shutdown()
-
-
-@pytest.fixture
-def events() -> list[RunEvent]:
-    return []
-
-
 @pytest.fixture
 def manager(
     ws: Path, executor: LocalProcessExecutor, events: list[RunEvent]
@@ -84,10 +62,6 @@ def run(manager: RunManager, **kwargs: Any) -> RunLog:
     done = manager.wait(log.run_id, timeout=240)
     assert done.status == RunStatus.succeeded, statuses(done)
     return done
-
-
-def statuses(log: RunLog) -> dict[str, str]:
-    return {step_id: record.status.value for step_id, record in log.steps.items()}
 
 
 def executed_notebooks(log: RunLog) -> set[str]:

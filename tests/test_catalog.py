@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pandas as pd
 import pytest
 
+from helpers import sha256, write_notebook
 from runnable_jupyter import catalog
 from runnable_jupyter.catalog_store import CatalogStore, catalog_dir_for
 from runnable_jupyter.errors import CatalogError
@@ -37,10 +36,6 @@ class Unpicklable:
         raise TypeError("cannot pickle this")
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def visible_and_hidden(folder: Path) -> list[str]:
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
 
@@ -61,16 +56,6 @@ def clean_catalog_api(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     yield
     catalog.use(None)
     catalog._pending_paths.clear()
-
-
-def write_notebook(path: Path, *sources: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    nbformat.write(nb, path)
-    return path
 
 
 def make_workspace(root: Path, name: str = "etl", steps: list[dict] | None = None) -> Path:

@@ -20,10 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import nbformat
 import psutil
 import pytest
 
+from helpers import write_notebook
 from runnable_jupyter.catalog_store import CatalogStore
 from runnable_jupyter.cli import main
 
@@ -33,17 +33,6 @@ PIPELINE = "flow.pipeline.json"
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-def write_notebook(path: Path, *sources: str, parameters: str | None = None) -> None:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
-    if parameters is not None:
-        nb.cells.append(nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}))
-    nb.cells += [nbformat.v4.new_code_cell(source) for source in sources]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, path)
 
 
 def write_pipeline(folder: Path, steps: list[dict[str, Any]], **fields: Any) -> Path:

@@ -7,18 +7,23 @@ from outside and a retry can succeed with the same parameters.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import nbformat
-import psutil
 import pytest
 
+from helpers import (
+    kernel_processes,
+    kernelspec,
+    sha256,
+    statuses,
+    wait_until,
+    write_step_pipeline,
+)
 from runnable_jupyter.errors import (
     BadRequest,
     PathOutsideRoot,
@@ -60,9 +65,7 @@ def write_step_notebook(path: Path) -> None:
         nbformat.v4.new_code_cell('pathlib.Path(f"{name}.done").write_text("ok")'),
     ]
     notebook = nbformat.v4.new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {
-        "name": "python3", "display_name": "Python 3", "language": "python"
-    }
+    notebook.metadata["kernelspec"] = kernelspec("python3")
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, path)
 
@@ -71,59 +74,7 @@ def write_pipeline(
     root: Path, steps: dict[str, dict[str, Any]], name: str = "p", **extra: Any
 ) -> str:
     """`steps`: id -> step fields; `name` parameter and notebook `step.ipynb` filled in."""
-    notebook = root / "step.ipynb"
-    if not notebook.exists():
-        write_step_notebook(notebook)
-    document = {
-        "version": 1,
-        "steps": [
-            {"id": step_id, "notebook": "step.ipynb", **fields}
-            | {"parameters": {"name": step_id} | fields.get("parameters", {})}
-            for step_id, fields in steps.items()
-        ],
-        **extra,
-    }
-    (root / f"{name}.pipeline.json").write_text(json.dumps(document, indent=1))
-    return f"{name}.pipeline.json"
-
-
-def statuses(log: RunLog) -> dict[str, str]:
-    return {step_id: record.status.value for step_id, record in log.steps.items()}
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def kernel_processes() -> list[psutil.Process]:
-    found = []
-    for process in psutil.Process().children(recursive=True):
-        try:
-            if any("ipykernel" in part for part in process.cmdline()):
-                found.append(process)
-        except psutil.Error:
-            pass
-    return found
-
-
-def wait_until(condition, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        time.sleep(0.05)
-
-
-@pytest.fixture(scope="module")
-def executor() -> Iterator[LocalProcessExecutor]:
-    pool = LocalProcessExecutor(max_workers=2)
-    yield pool
-    pool.shutdown()
-
-
-@pytest.fixture
-def events() -> list[RunEvent]:
-    return []
+    return write_step_pipeline(root, steps, write_step_notebook, name=name, **extra)
 
 
 @pytest.fixture

@@ -129,7 +129,7 @@ def test_run_status_schema_ships_in_the_package_and_validates_emitted_events():
         for event in (
             RunEvent("run", "p.pipeline.json", "20260101T000000-abcdef", status="pending"),
             RunEvent("step", "p.pipeline.json", "20260101T000000-abcdef", "a", "failed",
-                     error="ValueError: bad value: 3"),
+                     error_name="ValueError", error_message="bad value: 3"),
             RunEvent("progress", "p.pipeline.json", "20260101T000000-abcdef", "a", "running",
                      cell=2, cells=5),
         ):

@@ -6,7 +6,6 @@ shut down by the server's cleanup; the module checks that no kernel outlives it.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import time
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from helpers import kernel_processes, sha256
 from runnable_jupyter.runlog import Attempt, Mode, RunAttempt, RunLog, RunStatus, StepRecord
 from runnable_jupyter.runlog import StepStatus, new_run_id, utcnow
 from runnable_jupyter.runstore import RunStore
@@ -23,7 +23,6 @@ from runnable_jupyter.server.events import RUN_STATUS_SCHEMA_ID
 from server_support import (
     RUN_DEADLINE_S,
     call,
-    kernel_processes,
     wait_for_run,
     wait_for_step,
     wait_without_kernels,
@@ -239,14 +238,14 @@ async def test_server_shutdown_cancels_running_runs_and_stops_their_kernels(
 def write_crashed_run(root: Path) -> str:
     """A run log as a server that died mid-run leaves it: `a` done, `b` still running."""
     pipeline = write_pipeline(root, {"a": {}, "b": {"depends_on": ["a"]}})
-    digest = hashlib.sha256((root / "step.ipynb").read_bytes()).hexdigest()
+    digest = sha256(root / "step.ipynb")
     run_id, started = new_run_id(), utcnow() - timedelta(minutes=5)
     store = RunStore(root / "p.runs")
     run_dir = store.run_dir(run_id)
     log = RunLog(
         run_id=run_id,
         pipeline=pipeline,
-        pipeline_sha256=hashlib.sha256((root / pipeline).read_bytes()).hexdigest(),
+        pipeline_sha256=sha256(root / pipeline),
         pipeline_structure={"a": [], "b": ["a"]},
         mode=Mode.all,
         status=RunStatus.running,

@@ -4,9 +4,9 @@ import json
 import os
 from pathlib import Path
 
-import nbformat
 import pytest
 
+import helpers
 from runnable_jupyter.errors import PathOutsideRoot, PipelineInvalid, PipelineNotFound
 from runnable_jupyter.pipeline import CURRENT_VERSION, Pipeline
 from runnable_jupyter.validation import (
@@ -20,13 +20,7 @@ KERNELS = {"python3"}
 
 
 def write_notebook(path: Path, kernel: str | None = "python3") -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("x = 1")]
-    if kernel:
-        nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, path)
-    return path
+    return helpers.write_notebook(path, "x = 1", kernel=kernel)
 
 
 def step(step_id: str, notebook: str | None = None, **fields) -> dict:

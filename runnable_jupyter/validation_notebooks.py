@@ -1,0 +1,98 @@
+"""What validation reads besides the document: the notebooks steps name, the installed kernels.
+
+Also the wording both share: why a path leaves the workspace, and "did you mean ...?" fixes.
+Files are only ever read here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import threading
+import time
+from collections.abc import Collection
+from pathlib import Path, PurePosixPath
+
+import nbformat
+from nbformat.reader import NotJSONError
+
+
+def suggest_fix(word: str, candidates: Collection[str], otherwise: str) -> str:
+    """'did you mean X?' when a candidate is close to `word`, else the generic fix."""
+    close = difflib.get_close_matches(word, list(candidates), n=1)
+    return f"did you mean {close[0]!r}?" if close else otherwise
+
+
+KERNELSPECS_MAX_AGE_S = 30.0  # kernelspecs found by a lookup are trusted this long
+KERNELSPECS_MISS_MAX_AGE_S = 1.0  # ... but a kernel not among them triggers a fresh lookup
+_kernelspecs_lock = threading.Lock()
+_kernelspecs: tuple[tuple[str, ...], float, frozenset[str]] | None = None  # (key, time, names)
+
+
+def installed_kernels(max_age_s: float = KERNELSPECS_MAX_AGE_S) -> frozenset[str]:
+    """Names of the installed kernelspecs, remembered per process for `max_age_s`: looking them
+    up walks every Jupyter data folder, which made each validation slow."""
+    global _kernelspecs
+    key = tuple(os.environ.get(name, "") for name in _KERNELSPEC_ENV)
+    with _kernelspecs_lock:
+        cached = _kernelspecs
+    if cached is not None and cached[0] == key and time.monotonic() - cached[1] < max_age_s:
+        return cached[2]
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    names = frozenset(KernelSpecManager().find_kernel_specs())
+    with _kernelspecs_lock:
+        _kernelspecs = (key, time.monotonic(), names)
+    return names
+
+
+# Where jupyter_client looks for kernelspecs: a change means another answer, not a cached one.
+_KERNELSPEC_ENV = ("JUPYTER_PATH", "JUPYTER_DATA_DIR", "JUPYTER_PREFER_ENV_PATH", "HOME")
+
+
+def escape_reason(user_path: str, root: Path) -> str:
+    """Why a path that `resolve_inside` refused leaves the root, phrased after the path."""
+    if Path(user_path).is_absolute() or PurePosixPath(user_path).is_absolute():
+        return "is absolute: give a path relative to the pipeline file's folder"
+    if ".." in user_path.replace("\\", "/").split("/"):
+        return f"goes up ('..') out of the workspace root {root}: keep it inside the workspace"
+    # relative, without '..', yet outside: only a symlink can lead there
+    return (
+        "is (or lies in) a symlink pointing outside the workspace root: "
+        "copy it into the workspace instead of linking it"
+    )
+
+
+def inspect_notebook(notebook: str, path: Path) -> tuple[str | None, str | None]:
+    """(problem, kernelspec name) of the notebook a step names; the file is only read."""
+    if not path.exists():
+        siblings = [p.name for p in path.parent.glob("*.ipynb")] if path.parent.is_dir() else []
+        otherwise = "fix the path (relative to the pipeline file's folder)"
+        fix = suggest_fix(path.name, siblings, otherwise)
+        return f"notebook {notebook!r} not found (looked for {path}): {fix}", None
+    if path.is_dir():
+        return f"notebook {notebook!r} is a folder: give the path of a .ipynb file", None
+    if PurePosixPath(notebook.replace("\\", "/")).suffix != ".ipynb":
+        return f"{notebook!r} is not a notebook: steps run Jupyter notebooks (.ipynb files)", None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return f"notebook {notebook!r} cannot be read ({reason}): check its permissions", None
+    except UnicodeDecodeError:
+        return f"notebook {notebook!r} is not UTF-8 text: is it really a Jupyter notebook?", None
+    try:
+        nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT, capture_validation_error={})
+        nbformat.validate(nb)
+    except NotJSONError:
+        return f"notebook {notebook!r} is not JSON: is it really a Jupyter notebook?", None
+    except Exception as error:  # nbformat raises many types for malformed notebooks
+        reason = getattr(error, "message", None) or str(error).splitlines()[0]
+        return (
+            f"notebook {notebook!r} is not a valid notebook ({reason}): open and save it "
+            "in JupyterLab to repair it",
+            None,
+        )
+    kernelspec = nb.get("metadata", {}).get("kernelspec", {})
+    name = kernelspec.get("name") if isinstance(kernelspec, dict) else None
+    return None, name if isinstance(name, str) and name else None

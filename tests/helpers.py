@@ -1,0 +1,104 @@
+"""Helpers shared by the test modules (this module holds no tests): writing notebooks and
+pipelines into a test's folder, finding the kernels a test left running, waiting for a state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import psutil
+
+from runnable_jupyter.runlog import RunLog
+
+KERNEL_DISPLAY_NAMES = {"python3": "Python 3"}
+
+
+def kernelspec(name: str) -> dict[str, str]:
+    """A notebook's `kernelspec` metadata naming kernel `name`."""
+    display_name = KERNEL_DISPLAY_NAMES.get(name, name)
+    return {"name": name, "display_name": display_name, "language": "python"}
+
+
+def write_notebook(
+    path: Path, *sources: str, parameters: str | None = None, kernel: str | None = "python3"
+) -> Path:
+    """A notebook of one code cell per source, after a `parameters`-tagged cell when given;
+    `kernel=None` leaves out the kernelspec. Creates the folder."""
+    nb = nbformat.v4.new_notebook()
+    if kernel is not None:
+        nb.metadata["kernelspec"] = kernelspec(kernel)
+    if parameters is not None:
+        nb.cells.append(nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}))
+    nb.cells += [nbformat.v4.new_code_cell(source) for source in sources]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+def write_step_pipeline(
+    root: Path,
+    steps: dict[str, dict[str, Any]],
+    write_step_notebook: Callable[[Path], None],
+    *,
+    name: str = "p",
+    folder: str = "",
+    **fields: Any,
+) -> str:
+    """`root/folder/NAME.pipeline.json` whose steps all run one notebook, `step.ipynb` (written
+    by `write_step_notebook` unless there), with parameter `name` = the step's id.
+
+    `steps`: id -> extra step fields; `fields`: extra top-level fields. Returns the pipeline's
+    path relative to `root`.
+    """
+    where = root / folder
+    notebook = where / "step.ipynb"
+    if not notebook.exists():
+        write_step_notebook(notebook)
+    document = {
+        "version": 1,
+        "steps": [
+            {"id": step_id, "notebook": "step.ipynb", **step}
+            | {"parameters": {"name": step_id} | step.get("parameters", {})}
+            for step_id, step in steps.items()
+        ],
+        **fields,
+    }
+    path = where / f"{name}.pipeline.json"
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    return path.relative_to(root).as_posix()
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def statuses(log: RunLog) -> dict[str, str]:
+    """Step id -> status of a run log."""
+    return {step_id: record.status.value for step_id, record in log.steps.items()}
+
+
+def kernel_processes() -> list[psutil.Process]:
+    """This process's descendants running an ipykernel."""
+    found = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if any("ipykernel" in part for part in child.cmdline()):
+                found.append(child)
+        except psutil.Error:  # gone meanwhile, or not ours to inspect
+            continue
+    return found
+
+
+def wait_until(condition: Callable[[], object], timeout: float = 30.0) -> None:
+    """Poll `condition` until it holds; AssertionError after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        time.sleep(0.05)
