@@ -128,10 +128,13 @@ describe('parseRunStatusEvent', () => {
     expect(event?.error_name).toBeUndefined();
   });
 
-  it('accepts nested data and the engine one-line error', () => {
+  it('accepts nested data and reads the error name and message of a failed step', () => {
     const event = parseRunStatusEvent({
       schema_id: RUN_STATUS_SCHEMA_ID,
-      data: { pipeline: 'p', run_id: 'r', kind: 'step', step_id: 'b', status: 'failed', error: 'KeyError: x: y' }
+      data: {
+        pipeline: 'p', run_id: 'r', kind: 'step', step_id: 'b', status: 'failed',
+        error_name: 'KeyError', error_message: 'x: y'
+      }
     });
     expect(event).toMatchObject({ error_name: 'KeyError', error_message: 'x: y' });
   });

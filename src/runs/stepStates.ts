@@ -130,19 +130,13 @@ export function parseRunStatusEvent(emission: unknown): IRunStatusEvent | null {
   };
 }
 
-/** `error_name`/`error_message`, or the engine's one-line `error` ("Name: message"). */
+/** The event's `error_name` and `error_message` (set on failed steps). */
 function eventError(data: Record<string, unknown>): [string?, string?] {
   if (typeof data.error_name === 'string' && data.error_name) {
     return [
       data.error_name,
       typeof data.error_message === 'string' ? data.error_message : ''
     ];
-  }
-  if (typeof data.error === 'string' && data.error) {
-    const at = data.error.indexOf(': ');
-    return at > 0
-      ? [data.error.slice(0, at), data.error.slice(at + 2)]
-      : ['Error', data.error];
   }
   return [];
 }
