@@ -24,6 +24,7 @@ from rich.console import Console
 from .cli_display import ACTIVE_RUN_STATUSES, LiveProgress, PlainProgress, run_summary, runs_table
 from .errors import PathOutsideRoot, PipelineInvalid, RunnableError, RunNotFound
 from .runlog import Mode, RunLog, RunStatus
+from .startup import skip_iri_format_checker
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 POLL_S = 0.5  # the display also redraws this often, so elapsed times keep moving
@@ -356,6 +357,7 @@ def report_error(error: RunnableError) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    skip_iri_format_checker()
     args = build_parser().parse_args(argv)
     try:
         root = workspace_root(args.root)

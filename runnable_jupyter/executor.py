@@ -79,6 +79,11 @@ class Executor(Protocol):
         """Stop the step: its kernel is stopped within 5 s and its result is `cancelled`."""
         ...
 
+    def reserve(self, parallel: int) -> None:
+        """A hint that up to `parallel` steps will run at once soon: get that capacity ready
+        (start workers, scale a cluster) without blocking."""
+        ...
+
     def shutdown(self) -> None:
         """Cancel everything and release all processes: no orphan kernels."""
         ...

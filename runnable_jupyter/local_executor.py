@@ -88,7 +88,8 @@ def _not_run(task: _Task, status: StepStatus = StepStatus.cancelled) -> StepResu
 class LocalProcessExecutor:
     """An `Executor` running steps in up to `max_workers` long-lived worker processes.
 
-    Workers start lazily, when a job needs one, and are reused across jobs. Thread-safe.
+    Workers start when a job needs one or when `reserve` asks for them, and are reused across
+    jobs. Thread-safe.
     """
 
     def __init__(self, max_workers: int, *, mp_context: str = "spawn") -> None:
@@ -141,6 +142,16 @@ class LocalProcessExecutor:
         for task in queued:
             _set_result(task, _not_run(task))
         self._wake()
+
+    def reserve(self, parallel: int) -> None:
+        """Start workers now, up to `parallel`: they import papermill while the run begins,
+        instead of one by one when steps become ready."""
+        with self._lock:
+            live = sum(1 for worker in self._workers if not worker.gone)
+            for _ in range(min(parallel, self.max_workers) - live):
+                if self._closed:
+                    return
+                self._start_worker()
 
     def shutdown(self) -> None:
         with self._lock:

@@ -228,3 +228,10 @@ def would_create_cycle(deps: Deps, source: str, target: str) -> bool:
     It does when `source` is `target` or already depends, directly or not, on `target`.
     """
     return source == target or target in ancestors(deps, [source])
+
+
+def widest_level(steps: Sequence[str], deps: Deps) -> int:
+    """How many of `steps` the widest level of their subgraph holds: a cheap estimate of how
+    many can run at once (dependencies outside `steps` are already done)."""
+    subgraph = {step: list(deps.get(step, ())) for step in steps}
+    return max((len(level) for level in levels(subgraph)), default=0)

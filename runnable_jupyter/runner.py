@@ -195,6 +195,8 @@ class RunManager:
     def _launch(self, run: RunExecution) -> RunLog:
         with self._lock:
             snapshot = run.log.model_copy(deep=True)
+        # Workers start together now rather than one by one as steps become ready.
+        self._executor_instance().reserve(min(run.max_parallel, planning.widest_level(run.order, run.deps)))
         run.start()
         return snapshot
 

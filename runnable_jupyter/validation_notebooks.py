@@ -10,11 +10,13 @@ import difflib
 import os
 import threading
 import time
+import warnings
 from collections.abc import Collection
 from pathlib import Path, PurePosixPath
 
 import nbformat
 from nbformat.reader import NotJSONError
+from nbformat.warnings import MissingIDFieldWarning
 
 
 def suggest_fix(word: str, candidates: Collection[str], otherwise: str) -> str:
@@ -82,8 +84,11 @@ def inspect_notebook(notebook: str, path: Path) -> tuple[str | None, str | None]
     except UnicodeDecodeError:
         return f"notebook {notebook!r} is not UTF-8 text: is it really a Jupyter notebook?", None
     try:
-        nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT, capture_validation_error={})
-        nbformat.validate(nb)
+        with warnings.catch_warnings():
+            # Cells without ids (older nbformat 4 minors) are fine: papermill runs them as is.
+            warnings.simplefilter("ignore", MissingIDFieldWarning)
+            nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT, capture_validation_error={})
+            nbformat.validate(nb)
     except NotJSONError:
         return f"notebook {notebook!r} is not JSON: is it really a Jupyter notebook?", None
     except Exception as error:  # nbformat raises many types for malformed notebooks

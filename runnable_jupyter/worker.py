@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import warnings
 import time
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
@@ -21,6 +22,7 @@ from typing import Any
 from .executor import StepJob, StepResult
 from .kernel_guard import kill_process_group, timeout_error
 from .runlog import ErrorInfo, StepStatus, utcnow
+from .startup import skip_iri_format_checker
 
 
 def spawn_worker(ctx: BaseContext) -> tuple[BaseProcess, Connection, Any]:
@@ -58,6 +60,11 @@ def lost_job_error(job: StepJob, stop_reason: str | None, exitcode: int | None) 
 
 def worker_main(conn: Connection, cancel_event: Any, parent_pid: int) -> None:
     """A worker process: run the jobs the parent sends, one at a time, until told to stop."""
+    # The worker's stderr is the caller's terminal or server log: library warnings about the
+    # notebooks (e.g. nbformat's missing cell ids) are noise there. Notebook code runs in the
+    # kernel, so the user's own warnings still reach the step's output and log.
+    warnings.simplefilter("ignore")
+    skip_iri_format_checker()
     from .step_execution import execute_step  # imports papermill once per worker
 
     kernel: dict[str, int | None] = {"pgid": None}

@@ -412,3 +412,17 @@ def test_run_on_a_terminal_draws_a_live_table(ws: Path, run_main) -> None:
     assert statuses(show_json(run_main)) == {
         "a": "not_selected", "b": "not_selected", "c": "succeeded"
     }
+
+
+def test_the_cli_process_does_not_pay_for_jsonschema_iri_format_grammar(tmp_path: Path) -> None:
+    """`rfc3987_syntax` (pulled in by jsonschema) builds a grammar at import: ~1.5 s per process."""
+    pipeline = tmp_path / "p.pipeline.json"
+    pipeline.write_text(json.dumps({"version": 1, "steps": []}))
+    probe = (
+        "import sys; from runnable_jupyter import cli; code = cli.main(['validate', "
+        "'p.pipeline.json']); print(code, sys.modules.get('rfc3987_syntax'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.split()[-2:] == ["0", "None"], done.stdout + done.stderr

@@ -248,3 +248,12 @@ def test_shutdown_cancels_running_steps_and_leaves_no_process(tmp_path: Path) ->
     with pytest.raises(RuntimeError, match="shut down"):
         pool.submit(jobs[0], ignore)
     pool.shutdown()  # idempotent
+
+
+def test_reserve_starts_the_workers_before_any_job_arrives() -> None:
+    with LocalProcessExecutor(3) as pool:
+        pool.reserve(2)
+        started = [w.process.pid for w in pool._workers]
+        assert len(started) == 2 and all(psutil.pid_exists(pid) for pid in started)
+        pool.reserve(5)  # never more than max_workers
+        assert len(pool._workers) == 3

@@ -4,6 +4,7 @@ import random
 
 import pytest
 
+from runnable_jupyter import planning
 from runnable_jupyter.errors import BadRequest, UnknownStep
 from runnable_jupyter.planning import (
     ancestors,
@@ -218,3 +219,11 @@ def test_plan_on_a_10000_step_chain_has_no_recursion_limit():
     assert plan(chain, ["s9999"], Mode.upstream) == list(chain)
     assert plan(chain, ["s0"], Mode.downstream) == list(chain)
     assert len(levels(chain)) == 10_000
+
+
+def test_widest_level_counts_the_steps_that_can_run_together_in_a_subset():
+    deps = {"load": [], "f1": ["load"], "f2": ["load"], "f3": ["load"], "join": ["f1", "f2", "f3"]}
+    assert planning.widest_level(list(deps), deps) == 3
+    assert planning.widest_level(["join"], deps) == 1  # its dependencies are outside the run
+    assert planning.widest_level(["f1", "f2"], deps) == 2
+    assert planning.widest_level([], deps) == 0
