@@ -11,6 +11,7 @@ sees a dead kernel and execution ends, never hangs.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
@@ -244,22 +245,44 @@ class _StepRun:
         self.kernel_launch = {"env": kernel_environment(job), "cwd": job.cwd}
         self.kernel_launch.update(stdout=subprocess.DEVNULL, stderr=self.kernel_stderr)
         self._stop_if_asked()
-        nb = papermill_engines.execute_notebook_with_engine(
-            ENGINE_NAME,
-            nb,
-            kernel_name=self.kernel_name,
-            input_path=job.notebook,
-            output_path=job.output_notebook,
-            progress_bar=False,
-            log_output=False,
-            stdout_file=self.log_stream,
-            stderr_file=self.log_stream,
-            start_timeout=KERNEL_START_TIMEOUT_S,
-            step=self,
-        )
+        nb = self._run_papermill(nb)
         raise_for_execution_errors(nb, job.output_notebook)  # sys.exit(0) is not an error
         write_ipynb(nb, job.output_notebook)
         self.copied_out = self._catalog_out()
+
+    def _run_papermill(self, nb: Any) -> Any:
+        """Papermill, tried once more when the kernel dies before its first cell: kernels
+        starting at the same time in different workers can race for the same ports
+        (jupyter_client picks free ports per process)."""
+        for attempt in (1, 2):
+            try:
+                return papermill_engines.execute_notebook_with_engine(
+                    ENGINE_NAME,
+                    copy.deepcopy(nb),
+                    kernel_name=self.kernel_name,
+                    input_path=self.job.notebook,
+                    output_path=self.job.output_notebook,
+                    progress_bar=False,
+                    log_output=False,
+                    stdout_file=self.log_stream,
+                    stderr_file=self.log_stream,
+                    start_timeout=KERNEL_START_TIMEOUT_S,
+                    step=self,
+                )
+            except Exception as exc:
+                if attempt == 2 or not self._died_starting(exc):
+                    raise
+                retry = "the kernel died while starting: trying once more"
+                log.warning("step %s: %s", self.job.step_id, retry)
+                if self.log_stream is not None:
+                    self.log_stream.write(f"[runnable-jupyter] {retry}\n")
+        raise AssertionError("unreachable")
+
+    def _died_starting(self, exc: Exception) -> bool:
+        died = isinstance(exc, DeadKernelError) or (
+            isinstance(exc, RuntimeError) and "Kernel died" in str(exc)
+        )
+        return died and self.current_cell is None and self.guard.reason is None
 
     def _stop_if_asked(self) -> None:
         self.guard.check()

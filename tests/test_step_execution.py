@@ -425,3 +425,30 @@ def test_kernel_dying_at_start_up_fails_with_its_stderr(
     assert "'broken' died while starting" in result.error.message
     assert "no ipykernel here" in result.error.message
     assert result.error.cell_index is None
+
+
+def test_a_kernel_that_dies_while_starting_is_started_once_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """E.g. two kernels starting at once in two workers and racing for the same ports."""
+    spec = tmp_path / "jupyter" / "kernels" / "flaky"
+    spec.mkdir(parents=True)
+    marker = tmp_path / "first-launch-done"
+    launcher = (
+        "import os, sys, pathlib; marker = pathlib.Path(sys.argv[1])\n"
+        "if not marker.exists(): marker.touch(); sys.exit(1)\n"
+        "os.execv(sys.executable, [sys.executable, '-m', 'ipykernel_launcher', '-f', sys.argv[2]])"
+    )
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {"argv": [sys.executable, "-c", launcher, str(marker), "{connection_file}"],
+             "display_name": "Flaky", "language": "python"}
+        )
+    )
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    source = write_notebook(tmp_path / "k.ipynb", ["print('second launch works')"])
+    job = make_job(source, tmp_path / "run", kernel_name="flaky")
+    result = execute_step(job, print)
+    assert marker.exists()  # the first launch happened and died
+    assert result.status == StepStatus.succeeded, result.error
+    assert "trying once more" in Path(job.log_file).read_text()
