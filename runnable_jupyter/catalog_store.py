@@ -16,11 +16,11 @@ import json
 import os
 import pickle
 import sys
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any, Callable
 
+from .atomic_files import atomic_write
 from .errors import CatalogError
 from .runlog import CatalogAccess
 
@@ -99,20 +99,6 @@ def _visible(relative: Path) -> bool:
     return not any(part.startswith(".") for part in relative.parts)
 
 
-def _atomic_write(target: Path, write: Callable[[IO[bytes]], None]) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def _copy_hashing(source: Path, target: Path) -> tuple[str, int]:
     """Atomic copy that hashes while it copies (one read of the source)."""
     digest = hashlib.sha256()
@@ -126,7 +112,7 @@ def _copy_hashing(source: Path, target: Path) -> tuple[str, int]:
                 size += len(chunk)
                 out.write(chunk)
 
-    _atomic_write(target, write)
+    atomic_write(target, write)
     return digest.hexdigest(), size
 
 
@@ -214,14 +200,14 @@ class CatalogStore:
         target = self.directory / f"{name}{EXTENSIONS[fmt]}"
         previous = self.metadata(name)
         try:
-            _atomic_write(target, write)
+            atomic_write(target, write)
         except Exception:
             if fmt != "parquet":
                 raise
             # content pyarrow cannot store (mixed-type object columns...): pickle keeps it all
             fmt, extra = "pickle", {}
             target = self.directory / f"{name}{EXTENSIONS[fmt]}"
-            _atomic_write(target, lambda out: _pickle(obj, out))
+            atomic_write(target, lambda out: _pickle(obj, out))
         access = self._write_metadata(name, target, fmt, step, run_id, extra)
         if previous and previous.get("file") and previous["file"] != target.name:
             # the entry changed type: drop the file of the old format
@@ -355,7 +341,7 @@ class CatalogStore:
             **extra,
         }
         payload = json.dumps(meta, indent=1).encode("utf-8")
-        _atomic_write(self.meta_dir / f"{name}.json", lambda out: out.write(payload))
+        atomic_write(self.meta_dir / f"{name}.json", lambda out: out.write(payload))
         return access
 
     @staticmethod

@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 import os
 import re
-import tempfile
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from .atomic_files import atomic_write
 from .errors import BadRequest, RunNotFound
 from .pipeline import pipeline_stem
 from .runlog import RUN_ID_PATTERN, RunLog
@@ -61,20 +61,9 @@ class RunStore:
         """Write the run log atomically, creating the run's folder when needed."""
         target = self.run_log_path(log.run_id)
         text = log.model_dump_json(indent=2)
+        data = text.encode("utf-8")
         with _SAVE_LOCK:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(
-                dir=target.parent, prefix=".run.", suffix=".json.tmp"
-            )
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    stream.write(text)
-                    stream.flush()
-                    os.fsync(stream.fileno())
-                os.replace(temporary, target)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            atomic_write(target, lambda stream: stream.write(data))
         return target
 
     def load(self, run_id: str) -> RunLog:
