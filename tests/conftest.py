@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from runnable_jupyter.local_executor import LocalProcessExecutor
+    from runnable_jupyter.executors.local import LocalProcessExecutor
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
@@ -22,7 +22,7 @@ def jp_server_config(jp_server_config):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def executor() -> Iterator[LocalProcessExecutor]:
     """One pool of two workers per test module: its tests share the warm worker processes."""
-    from runnable_jupyter.local_executor import LocalProcessExecutor
+    from runnable_jupyter.executors.local import LocalProcessExecutor
 
     pool = LocalProcessExecutor(max_workers=2)
     yield pool

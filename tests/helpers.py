@@ -14,7 +14,7 @@ from typing import Any
 import nbformat
 import psutil
 
-from runnable_jupyter.runlog import RunLog
+from runnable_jupyter.runlog.models import RunLog
 
 KERNEL_DISPLAY_NAMES = {"python3": "Python 3"}
 

@@ -18,9 +18,9 @@ import nbformat
 import psutil
 
 from helpers import kernel_processes, kernelspec, sha256, write_step_pipeline
-from runnable_jupyter.runlog import Attempt, RunAttempt, RunLog, RunStatus, StepRecord
-from runnable_jupyter.runlog import StepStatus, new_run_id, utcnow
-from runnable_jupyter.runstore import RunStore
+from runnable_jupyter.runlog.models import Attempt, RunAttempt, RunLog, RunStatus, StepRecord
+from runnable_jupyter.runlog.models import StepStatus, new_run_id, utcnow
+from runnable_jupyter.runlog.store import RunStore
 
 API = ("runnable-jupyter", "api")
 FINISHED_RUN = {"succeeded", "failed", "cancelled", "interrupted"}

@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 
 from helpers import statuses, write_notebook
-from runnable_jupyter.caching import step_fingerprint
-from runnable_jupyter.catalog_store import CatalogStore
-from runnable_jupyter.local_executor import LocalProcessExecutor
-from runnable_jupyter.runlog import CachedFrom, Mode, RunLog, RunStatus, StepStatus
-from runnable_jupyter.runner import RunEvent, RunManager
+from runnable_jupyter.runs.caching import step_fingerprint
+from runnable_jupyter.catalog.store import CatalogStore
+from runnable_jupyter.executors.local import LocalProcessExecutor
+from runnable_jupyter.runlog.models import CachedFrom, Mode, RunLog, RunStatus, StepStatus
+from runnable_jupyter.runs.manager import RunEvent, RunManager
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -14,9 +14,9 @@ import pytest
 
 from helpers import sha256, write_notebook
 from runnable_jupyter import catalog
-from runnable_jupyter.catalog_store import CatalogStore, catalog_dir_for
+from runnable_jupyter.catalog.store import CatalogStore, catalog_dir_for
 from runnable_jupyter.errors import CatalogError
-from runnable_jupyter.pipeline import Pipeline
+from runnable_jupyter.pipeline.model import Pipeline
 
 REPO = Path(__file__).resolve().parents[1]
 RUN_ENV = ("RUNNABLE_JUPYTER_CATALOG_DIR", "RUNNABLE_JUPYTER_PIPELINE", "RUNNABLE_JUPYTER_RUN_ID",
@@ -481,7 +481,7 @@ def test_notebooks_pass_data_through_the_catalog_inside_real_kernels(
         "from runnable_jupyter import catalog\ncatalog.put('x', {'a': 1})",
         "catalog.path('note.txt').write_text('written in a kernel')",
         # recorded right after the cell that wrote it, not only when the kernel exits
-        "from runnable_jupyter.catalog_store import CatalogStore\n"
+        "from runnable_jupyter.catalog.store import CatalogStore\n"
         "assert CatalogStore(catalog.location()).metadata('note.txt')['step'] == 'produce'",
     )
     consume = write_notebook(

@@ -24,7 +24,7 @@ import psutil
 import pytest
 
 from helpers import write_notebook
-from runnable_jupyter.catalog_store import CatalogStore
+from runnable_jupyter.catalog.store import CatalogStore
 from runnable_jupyter.cli import main
 
 REPO = Path(__file__).resolve().parents[1]

@@ -18,10 +18,10 @@ from typing import Iterator
 import psutil
 import pytest
 
-from runnable_jupyter.executor import StepJob, StepResult
-from runnable_jupyter.local_executor import LocalProcessExecutor
-from runnable_jupyter.pipeline import DEFAULT_SKIP_TAGS
-from runnable_jupyter.runlog import StepStatus
+from runnable_jupyter.executors.interface import StepJob, StepResult
+from runnable_jupyter.executors.local import LocalProcessExecutor
+from runnable_jupyter.pipeline.model import DEFAULT_SKIP_TAGS
+from runnable_jupyter.runlog.models import StepStatus
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -14,9 +14,9 @@ import nbformat
 import psutil
 import pytest
 
-from runnable_jupyter.executor import StepJob, StepProgress, StepResult
-from runnable_jupyter.local_executor import LocalProcessExecutor
-from runnable_jupyter.runlog import StepStatus
+from runnable_jupyter.executors.interface import StepJob, StepProgress, StepResult
+from runnable_jupyter.executors.local import LocalProcessExecutor
+from runnable_jupyter.runlog.models import StepStatus
 
 pytestmark = pytest.mark.timeout(180)
 

@@ -5,14 +5,14 @@ import copy
 import pytest
 
 from runnable_jupyter.errors import PipelineInvalid
-from runnable_jupyter.migrations import (
+from runnable_jupyter.pipeline.migrations import (
     FIRST_VERSION,
     MIGRATIONS,
     UnsupportedVersion,
     format_version,
     migrate,
 )
-from runnable_jupyter.pipeline import CURRENT_VERSION
+from runnable_jupyter.pipeline.model import CURRENT_VERSION
 
 CURRENT_DOC = {
     "version": CURRENT_VERSION,

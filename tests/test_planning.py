@@ -4,9 +4,9 @@ import random
 
 import pytest
 
-from runnable_jupyter import planning
+from runnable_jupyter.pipeline import graph as planning
 from runnable_jupyter.errors import BadRequest, UnknownStep
-from runnable_jupyter.planning import (
+from runnable_jupyter.pipeline.graph import (
     ancestors,
     dependents,
     descendants,
@@ -16,7 +16,7 @@ from runnable_jupyter.planning import (
     topological_order,
     would_create_cycle,
 )
-from runnable_jupyter.runlog import Mode
+from runnable_jupyter.runlog.models import Mode
 
 # a → b, a → c, b → d, c → d (arrows: runs before)
 DIAMOND = {"a": [], "b": ["a"], "c": ["a"], "d": ["b", "c"]}

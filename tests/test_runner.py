@@ -34,9 +34,9 @@ from runnable_jupyter.errors import (
     StructureChanged,
     UnknownStep,
 )
-from runnable_jupyter.local_executor import LocalProcessExecutor
-from runnable_jupyter.runlog import Mode, RunLog, RunStatus, StepStatus
-from runnable_jupyter.runner import RunEvent, RunManager
+from runnable_jupyter.executors.local import LocalProcessExecutor
+from runnable_jupyter.runlog.models import Mode, RunLog, RunStatus, StepStatus
+from runnable_jupyter.runs.manager import RunEvent, RunManager
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from runnable_jupyter.runlog import RunStatus, StepStatus
-from runnable_jupyter.runstore import RunStore
+from runnable_jupyter.runlog.models import RunStatus, StepStatus
+from runnable_jupyter.runlog.store import RunStore
 from runnable_jupyter.server.handlers import MANAGER_SETTING
 from server_support import call, files_under, record_run, write_pipeline
 

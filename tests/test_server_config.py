@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from traitlets import TraitError
 
-from runnable_jupyter.runlog import StepStatus
+from runnable_jupyter.runlog.models import StepStatus
 from runnable_jupyter.server.app import RunnableJupyterApp, configured_folder
 from server_support import call, record_run, write_pipeline
 

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from helpers import kernel_processes, sha256
-from runnable_jupyter.runlog import Attempt, Mode, RunAttempt, RunLog, RunStatus, StepRecord
-from runnable_jupyter.runlog import StepStatus, new_run_id, utcnow
-from runnable_jupyter.runstore import RunStore
+from runnable_jupyter.runlog.models import Attempt, Mode, RunAttempt, RunLog, RunStatus, StepRecord
+from runnable_jupyter.runlog.models import StepStatus, new_run_id, utcnow
+from runnable_jupyter.runlog.store import RunStore
 from runnable_jupyter.server.events import RUN_STATUS_SCHEMA_ID
 from server_support import (
     RUN_DEADLINE_S,

@@ -14,9 +14,9 @@ import nbformat
 import psutil
 import pytest
 
-from runnable_jupyter.executor import StepJob, StepProgress, StepResult
-from runnable_jupyter.runlog import StepStatus
-from runnable_jupyter.step_execution import execute_step, resolve_kernel_name
+from runnable_jupyter.executors.interface import StepJob, StepProgress, StepResult
+from runnable_jupyter.runlog.models import StepStatus
+from runnable_jupyter.executors.step_execution import execute_step, resolve_kernel_name
 
 pytestmark = pytest.mark.timeout(120)
 

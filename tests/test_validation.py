@@ -8,8 +8,8 @@ import pytest
 
 import helpers
 from runnable_jupyter.errors import PathOutsideRoot, PipelineInvalid, PipelineNotFound
-from runnable_jupyter.pipeline import CURRENT_VERSION, Pipeline
-from runnable_jupyter.validation import (
+from runnable_jupyter.pipeline.model import CURRENT_VERSION, Pipeline
+from runnable_jupyter.pipeline.validation import (
     Problem,
     load_pipeline,
     validate_document,

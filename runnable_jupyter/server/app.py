@@ -16,7 +16,7 @@ from traitlets import Float, Int, List, TraitError, Unicode, validate
 
 from ..errors import PathOutsideRoot
 from ..paths import resolve_inside
-from ..runner import RunManager
+from ..runs.manager import RunManager
 from .events import EventForwarder
 from .handlers import MANAGER_SETTING, BaseHandler, VersionHandler
 from .runs_handlers import RUN_ROUTES

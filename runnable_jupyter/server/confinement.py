@@ -15,8 +15,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..errors import BadRequest, PathOutsideRoot, RunnableError
-from ..migrations import migrate
-from ..validation import Problem, pointer
+from ..pipeline.migrations import migrate
+from ..pipeline.validation import Problem, pointer
 from ..paths import resolve_inside
 
 

@@ -22,7 +22,7 @@ from ..errors import BadRequest, RunnableError
 from .confinement import confine
 
 if TYPE_CHECKING:
-    from ..runner import RunManager
+    from ..runs.manager import RunManager
 
 AUTH_RESOURCE = "runnable"
 MANAGER_SETTING = "runnable_jupyter_manager"

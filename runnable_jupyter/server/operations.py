@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BadRequest, PipelineInvalid
-from ..migrations import migrate
-from ..runlog import RunLog
-from ..runner import RunManager
-from ..runstore import check_run_id
-from ..validation import validate_document, validate_file
+from ..pipeline.migrations import migrate
+from ..runlog.models import RunLog
+from ..runs.manager import RunManager
+from ..runlog.store import check_run_id
+from ..pipeline.validation import validate_document, validate_file
 from .bodies import RetryBody, StartRunBody, ValidateBody
 from .confinement import (
     HiddenPath,

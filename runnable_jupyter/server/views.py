@@ -13,8 +13,8 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from ..errors import BadRequest, UnknownStep
-from ..pipeline import load_schema
-from ..runlog import FINISHED_STEP_STATUSES, RunLog
+from ..pipeline.model import load_schema
+from ..runlog.models import FINISHED_STEP_STATUSES, RunLog
 from .confinement import confine
 
 STEP_ID_PATTERN: str = load_schema()["$defs"]["step"]["properties"]["id"]["pattern"]

@@ -248,7 +248,7 @@ describe('the pipeline schema shared with the engine', () => {
     expect(STEP_ID_PATTERN.test('train_model-2')).toBe(true);
     expect(STEP_ID_PATTERN.test('bad id')).toBe(false);
     expect(STEP_ID_PATTERN.source).toBe(
-      require('../../runnable_jupyter/schemas/pipeline.schema.json').$defs.step.properties.id.pattern
+      require('../../runnable_jupyter/pipeline/pipeline.schema.json').$defs.step.properties.id.pattern
     );
   });
 });

@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from .caching import ReuseFinder, step_fingerprint
-from .executor import Executor, StepJob, StepProgress, StepResult
-from .pipeline import Pipeline
-from .run_events import RunEvent, progress_event, run_event, step_event
-from .run_planning import notebook_path
-from .runlog import Attempt, CachedFrom, RunLog, RunStatus, StepStatus, utcnow
-from .runstore import RunStore
+from ..executors.interface import Executor, StepJob, StepProgress, StepResult
+from ..pipeline.model import Pipeline
+from .events import RunEvent, progress_event, run_event, step_event
+from .planning import notebook_path
+from ..runlog.models import Attempt, CachedFrom, RunLog, RunStatus, StepStatus, utcnow
+from ..runlog.store import RunStore
 from .step_outcomes import apply_result, record_cached, record_failure
 
 __all__ = ["RunContext", "RunEvent", "RunExecution"]

@@ -21,10 +21,10 @@ from typing import Any
 
 from rich.console import Console
 
-from .cli_display import ACTIVE_RUN_STATUSES, LiveProgress, PlainProgress, run_summary, runs_table
-from .errors import PathOutsideRoot, PipelineInvalid, RunnableError, RunNotFound
-from .runlog import Mode, RunLog, RunStatus
-from .startup import skip_iri_format_checker
+from .display import ACTIVE_RUN_STATUSES, LiveProgress, PlainProgress, run_summary, runs_table
+from ..errors import PathOutsideRoot, PipelineInvalid, RunnableError, RunNotFound
+from ..runlog.models import Mode, RunLog, RunStatus
+from ..startup import skip_iri_format_checker
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 POLL_S = 0.5  # the display also redraws this often, so elapsed times keep moving
@@ -165,7 +165,7 @@ def pipeline_argument(argument: str, root: Path) -> str:
 
 
 def cmd_validate(args: argparse.Namespace, root: Path) -> int:
-    from .validation import validate_file
+    from ..pipeline.validation import validate_file
 
     relative = pipeline_argument(args.pipeline, root)
     problems = validate_file(Path(relative), root)
@@ -268,7 +268,7 @@ def absolute_paths(log: RunLog, root: Path) -> dict[str, Any]:
 
 @contextmanager
 def manager_for(root: Path, **options: Any) -> Iterator[Any]:
-    from .runner import RunManager  # imported late: `validate` need not load the engine
+    from ..runs.manager import RunManager  # imported late: `validate` need not load the engine
 
     manager = RunManager(root=root, **options)
     try:
@@ -371,6 +371,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     return EXIT_INVALID
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,6 +1,6 @@
 """The pipeline file model: typed access to a `*.pipeline.json` that passed validation.
 
-The JSON Schema in `schemas/pipeline.schema.json` is the single source of truth for the file
+The JSON Schema in `pipeline.schema.json` is the single source of truth for the file
 format (the TypeScript side reads the same file); these pydantic models mirror it so the engine
 gets typed objects. Validation with located, human errors lives in `validation.py`.
 """
@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 PIPELINE_SUFFIX = ".pipeline.json"
 CURRENT_VERSION = 1
 DEFAULT_SKIP_TAGS = ["skip-execution", "skip"]
-SCHEMA_PATH = Path(__file__).parent / "schemas" / "pipeline.schema.json"
+SCHEMA_PATH = Path(__file__).parent / "pipeline.schema.json"
 
 
 class _Strict(BaseModel):

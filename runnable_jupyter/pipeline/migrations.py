@@ -12,8 +12,8 @@ import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .errors import PipelineInvalid
-from .pipeline import CURRENT_VERSION
+from ..errors import PipelineInvalid
+from .model import CURRENT_VERSION
 
 FIRST_VERSION = 1
 

@@ -14,8 +14,8 @@ from typing import Protocol
 
 import psutil
 
-from .executor import StepJob
-from .runlog import ErrorInfo
+from .interface import StepJob
+from ..runlog.models import ErrorInfo
 
 KERNEL_STOP_GRACE_S = 2.0
 

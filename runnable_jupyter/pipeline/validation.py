@@ -20,13 +20,13 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from pydantic import ValidationError as PydanticValidationError
 
-from . import planning
-from .errors import PathOutsideRoot, PipelineInvalid, PipelineNotFound
+from . import graph as planning
+from ..errors import PathOutsideRoot, PipelineInvalid, PipelineNotFound
 from .migrations import UnsupportedVersion, migrate
-from .paths import resolve_inside
-from .pipeline import Pipeline, load_schema
+from ..paths import resolve_inside
+from .model import Pipeline, load_schema
 from .schema_messages import describe_schema_error
-from .validation_notebooks import (
+from .notebook_checks import (
     KERNELSPECS_MISS_MAX_AGE_S,
     escape_reason,
     inspect_notebook,

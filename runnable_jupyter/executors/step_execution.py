@@ -34,10 +34,10 @@ from papermill.iorw import load_notebook_node, write_ipynb
 from papermill.log import logger as papermill_logger
 from papermill.parameterize import parameterize_notebook
 
-from .executor import FALLBACK_KERNEL, StepJob, StepProgress, StepResult
-from .kernel_guard import CancelSignal, KernelGuard, timeout_error
+from .interface import FALLBACK_KERNEL, StepJob, StepProgress, StepResult
+from .kernel_stopping import CancelSignal, KernelGuard, timeout_error
 from .papermill_engine import ENGINE_NAME, KERNEL_START_TIMEOUT_S
-from .runlog import CatalogAccess, ErrorInfo, StepStatus, utcnow
+from ..runlog.models import CatalogAccess, ErrorInfo, StepStatus, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def _check_kernel_and_language(nb: Any, kernel_name: str) -> None:
 
 
 def _package_root() -> str:
-    return str(Path(__file__).resolve().parent.parent)
+    return str(Path(__file__).resolve().parents[2])
 
 
 def kernel_environment(job: StepJob) -> dict[str, str]:
@@ -345,7 +345,7 @@ class _StepRun:
     def _catalog_in(self) -> list[CatalogAccess]:
         if not self.job.catalog_get:
             return []
-        from .catalog_store import CatalogStore
+        from ..catalog.store import CatalogStore
 
         store = CatalogStore(Path(self.job.catalog_dir))
         return list(store.copy_in(self.job.catalog_get, Path(self.job.cwd)))
@@ -353,7 +353,7 @@ class _StepRun:
     def _catalog_out(self) -> list[CatalogAccess]:
         if not self.job.catalog_put:
             return []
-        from .catalog_store import CatalogStore
+        from ..catalog.store import CatalogStore
 
         store = CatalogStore(Path(self.job.catalog_dir))
         return list(

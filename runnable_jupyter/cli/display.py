@@ -16,7 +16,7 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from .runlog import RunLog, RunStatus, StepRecord, StepStatus, utcnow
+from ..runlog.models import RunLog, RunStatus, StepRecord, StepStatus, utcnow
 
 ACTIVE_RUN_STATUSES = frozenset({RunStatus.pending, RunStatus.running})
 STATUS_STYLES = {

@@ -34,9 +34,9 @@ from multiprocessing.connection import wait as wait_ready
 from multiprocessing.process import BaseProcess
 from typing import Any, Callable
 
-from .executor import StepJob, StepProgress, StepResult
-from .kernel_guard import kill_process_group
-from .runlog import ErrorInfo, StepStatus, utcnow
+from .interface import StepJob, StepProgress, StepResult
+from .kernel_stopping import kill_process_group
+from ..runlog.models import ErrorInfo, StepStatus, utcnow
 from .worker import lost_job_error, spawn_worker
 
 log = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ import heapq
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 
-from .errors import BadRequest, UnknownStep
-from .runlog import Mode
+from ..errors import BadRequest, UnknownStep
+from ..runlog.models import Mode
 
 Deps = Mapping[str, Sequence[str]]
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
-from .runlog import Environment
+from ..runlog.models import Environment
 
 GIT_TIMEOUT_S = 5.0
 KERNEL_PROBE_TIMEOUT_S = 10.0

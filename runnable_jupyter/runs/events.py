@@ -11,8 +11,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .executor import StepProgress
-from .runlog import RunLog, StepStatus, utcnow
+from ..executors.interface import StepProgress
+from ..runlog.models import RunLog, StepStatus, utcnow
 
 
 @dataclass

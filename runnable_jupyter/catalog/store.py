@@ -20,12 +20,12 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any, Callable
 
-from .atomic_files import atomic_write
-from .errors import CatalogError
-from .runlog import CatalogAccess
+from ..atomic_files import atomic_write
+from ..errors import CatalogError
+from ..runlog.models import CatalogAccess
 
 if TYPE_CHECKING:
-    from .pipeline import Pipeline
+    from ..pipeline.model import Pipeline
 
 META_DIR = ".meta"
 CHUNK = 1 << 20
@@ -41,7 +41,7 @@ Encoder = tuple[str, Callable[[IO[bytes]], None], dict[str, Any]]
 
 def catalog_dir_for(pipeline_path: Path, pipeline: Pipeline) -> Path:
     """`WS/sub/etl.pipeline.json` -> `WS/sub/etl.catalog` (or `settings.catalog_dir`)."""
-    from .pipeline import pipeline_stem  # pydantic stays out of the notebook-side import
+    from ..pipeline.model import pipeline_stem  # pydantic stays out of the notebook-side import
 
     folder = pipeline.settings.catalog_dir or f"{pipeline_stem(pipeline_path)}.catalog"
     return pipeline_path.parent / folder

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .atomic_files import atomic_write
-from .errors import BadRequest, RunNotFound
-from .pipeline import pipeline_stem
-from .runlog import RUN_ID_PATTERN, RunLog
+from ..atomic_files import atomic_write
+from ..errors import BadRequest, RunNotFound
+from ..pipeline.model import pipeline_stem
+from .models import RUN_ID_PATTERN, RunLog
 
 RUN_LOG_NAME = "run.json"
 RUNS_SUFFIX = ".runs"

@@ -19,14 +19,14 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import planning
-from .catalog_store import catalog_dir_for
-from .errors import BadRequest, PipelineNotFound, RunInProgress, RunNotFound, ServiceUnavailable
-from .executor import Executor
-from .paths import relative_to_root, resolve_inside
-from .pipeline import Pipeline
-from .run_execution import RunContext, RunEvent, RunExecution
-from .run_planning import (
+from ..pipeline import graph as planning
+from ..catalog.store import catalog_dir_for
+from ..errors import BadRequest, PipelineNotFound, RunInProgress, RunNotFound, ServiceUnavailable
+from ..executors.interface import Executor
+from ..paths import relative_to_root, resolve_inside
+from ..pipeline.model import Pipeline
+from .active_run import RunContext, RunEvent, RunExecution
+from .planning import (
     UNFINISHED_RUN,
     checked_overrides,
     mark_log_interrupted,
@@ -34,9 +34,9 @@ from .run_planning import (
     reset_for_retry,
     retry_plan,
 )
-from .runlog import Mode, RunLog, new_run_id
-from .runstore import RunStore, check_run_id, find_runs_dirs, runs_dir_for
-from .validation import load_pipeline
+from ..runlog.models import Mode, RunLog, new_run_id
+from ..runlog.store import RunStore, check_run_id, find_runs_dirs, runs_dir_for
+from ..pipeline.validation import load_pipeline
 
 __all__ = ["RunEvent", "RunManager"]
 
@@ -311,7 +311,7 @@ class RunManager:
             if self._executor is None:
                 if self._closed:
                     raise RuntimeError("the run manager was shut down")
-                from .local_executor import LocalProcessExecutor
+                from ..executors.local import LocalProcessExecutor
 
                 workers = self.max_parallel or os.cpu_count() or 1
                 self._executor = LocalProcessExecutor(max_workers=workers)

@@ -23,10 +23,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .catalog_store import CatalogStore
-from .errors import CatalogError
-from .runlog import Attempt, CachedFrom, CatalogAccess, RunLog, StepRecord, StepStatus
-from .runstore import RunStore
+from ..catalog.store import CatalogStore
+from ..errors import CatalogError
+from ..runlog.models import Attempt, CachedFrom, CatalogAccess, RunLog, StepRecord, StepStatus
+from ..runlog.store import RunStore
 
 FINGERPRINT_VERSION = 1  # bump when the fingerprint's content changes: old records stop matching
 

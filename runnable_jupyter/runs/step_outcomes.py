@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import traceback
 
-from .executor import StepResult
-from .runlog import Attempt, CachedFrom, ErrorInfo, StepRecord, StepStatus, utcnow
+from ..executors.interface import StepResult
+from ..runlog.models import Attempt, CachedFrom, ErrorInfo, StepRecord, StepStatus, utcnow
 
 
 def record_failure(record: StepRecord, error: BaseException) -> None:

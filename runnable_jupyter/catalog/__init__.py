@@ -23,11 +23,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import CatalogError
+from ..errors import CatalogError
 
 if TYPE_CHECKING:
-    from .catalog_store import CatalogStore
-    from .runlog import CatalogAccess
+    from .store import CatalogStore
+    from ..runlog.models import CatalogAccess
 
 ENV_CATALOG_DIR = "RUNNABLE_JUPYTER_CATALOG_DIR"
 ENV_PIPELINE = "RUNNABLE_JUPYTER_PIPELINE"
@@ -143,7 +143,7 @@ def _store() -> CatalogStore:
 
 
 def _make_store(folder: Path) -> CatalogStore:
-    from .catalog_store import CatalogStore
+    from .store import CatalogStore
 
     return CatalogStore(folder)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, Protocol
 
-from .runlog import CatalogAccess, ErrorInfo, StepStatus
+from ..runlog.models import CatalogAccess, ErrorInfo, StepStatus
 
 # The kernel of a step whose pipeline step and notebook name none (papermill -k python3).
 FALLBACK_KERNEL = "python3"

@@ -19,10 +19,10 @@ from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from .executor import StepJob, StepResult
-from .kernel_guard import kill_process_group, timeout_error
-from .runlog import ErrorInfo, StepStatus, utcnow
-from .startup import skip_iri_format_checker
+from .interface import StepJob, StepResult
+from .kernel_stopping import kill_process_group, timeout_error
+from ..runlog.models import ErrorInfo, StepStatus, utcnow
+from ..startup import skip_iri_format_checker
 
 
 def spawn_worker(ctx: BaseContext) -> tuple[BaseProcess, Connection, Any]:

@@ -1,0 +1,7 @@
+"""`python -m runnable_jupyter.cli`."""
+
+import sys
+
+from .commands import main
+
+sys.exit(main())

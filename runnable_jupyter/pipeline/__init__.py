@@ -1,0 +1,1 @@
+"""The pipeline file: its schema, model, format migrations, validation and graph algorithms."""

@@ -1,0 +1,1 @@
+"""Runs: starting, scheduling, recording, cancelling and retrying runs of a pipeline."""
