@@ -102,7 +102,7 @@ def start_server(root: Path, port: int, token: str) -> subprocess.Popen[bytes]:
         f"--ServerApp.token={token}", "--ServerApp.ip=127.0.0.1", f"--port={port}",
         "--allow-root", "--no-browser", f"--ServerApp.root_dir={root}",
     ]  # fmt: skip
-    log = open(root.parent / "server.log", "wb")  # noqa: SIM115 (closed with the process)
+    log = open(root.parent / "server.log", "wb")
     return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
 
 

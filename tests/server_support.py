@@ -16,10 +16,18 @@ from typing import Any
 
 import nbformat
 import psutil
-
 from helpers import kernel_processes, kernelspec, sha256, write_step_pipeline
-from runnable_jupyter.runlog.models import Attempt, RunAttempt, RunLog, RunStatus, StepRecord
-from runnable_jupyter.runlog.models import StepStatus, new_run_id, utcnow
+
+from runnable_jupyter.runlog.models import (
+    Attempt,
+    RunAttempt,
+    RunLog,
+    RunStatus,
+    StepRecord,
+    StepStatus,
+    new_run_id,
+    utcnow,
+)
 from runnable_jupyter.runlog.store import RunStore
 
 API = ("runnable-jupyter", "api")

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from helpers import statuses, write_notebook
-from runnable_jupyter.runs.caching import step_fingerprint
+
 from runnable_jupyter.catalog.store import CatalogStore
 from runnable_jupyter.executors.local import LocalProcessExecutor
 from runnable_jupyter.runlog.models import CachedFrom, Mode, RunLog, RunStatus, StepStatus
+from runnable_jupyter.runs.caching import step_fingerprint
 from runnable_jupyter.runs.manager import RunEvent, RunManager
 
 pytestmark = pytest.mark.timeout(300)
@@ -193,8 +193,8 @@ def test_a_retry_keeps_the_runs_skip_unchanged_choice(manager: RunManager, ws: P
 
 
 def test_the_fingerprint_ignores_key_order_but_not_values() -> None:
-    base = dict(source_sha256="s", parameters={"x": 1, "y": [1, 2]}, kernel="python3",
-                skip_tags=["skip", "draft"], catalog_get=["in/*.csv"], catalog_put=[])
+    base = {"source_sha256": "s", "parameters": {"x": 1, "y": [1, 2]}, "kernel": "python3",
+                "skip_tags": ["skip", "draft"], "catalog_get": ["in/*.csv"], "catalog_put": []}
     same = base | {"parameters": {"y": [1, 2], "x": 1}, "skip_tags": ["draft", "skip"]}
     assert step_fingerprint(**base) == step_fingerprint(**same)
     for change in ({"source_sha256": "t"}, {"parameters": {"x": 2, "y": [1, 2]}},

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
 from helpers import sha256, write_notebook
+
 from runnable_jupyter import catalog
 from runnable_jupyter.catalog.store import CatalogStore, catalog_dir_for
 from runnable_jupyter.errors import CatalogError

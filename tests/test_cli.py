@@ -15,15 +15,15 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import psutil
 import pytest
-
 from helpers import write_notebook
+
 from runnable_jupyter.catalog.store import CatalogStore
 from runnable_jupyter.cli import main
 
@@ -215,7 +215,7 @@ def test_run_all_with_json_and_string_parameters(ws: Path, run_main) -> None:
     # --max-parallel 1: no two steps overlapped (timestamps from the run log, no timing)
     spans = sorted((r["attempts"][-1]["start"], r["attempts"][-1]["end"])
                    for r in log["steps"].values())
-    assert all(end <= next_start for (_, end), (next_start, _) in zip(spans, spans[1:]))
+    assert all(end <= next_start for (_, end), (next_start, _) in zip(spans, spans[1:]))  # noqa: B905
 
 
 def test_downstream_then_only_selection(run_main) -> None:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Iterator
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Iterator
 
 import psutil
 import pytest

@@ -10,9 +10,9 @@ import nbformat
 import pytest
 
 from runnable_jupyter.catalog.store import CatalogStore
+from runnable_jupyter.pipeline.validation import validate_file
 from runnable_jupyter.runlog.models import RunStatus, StepStatus
 from runnable_jupyter.runs.manager import RunManager
-from runnable_jupyter.pipeline.validation import validate_file
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 PIPELINE = "wine.pipeline.json"

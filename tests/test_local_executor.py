@@ -6,9 +6,10 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import nbformat
 import psutil
@@ -35,17 +36,17 @@ def write_notebook(path: Path, sources: list[str]) -> Path:
 
 def make_job(notebook: Path, step_id: str, **overrides: Any) -> StepJob:
     out = notebook.parent / "run"
-    fields: dict[str, Any] = dict(
-        run_id="20261122T101500-abcdef",
-        step_id=step_id,
-        notebook=str(notebook),
-        cwd=str(notebook.parent),
-        output_notebook=str(out / f"{step_id}.ipynb"),
-        log_file=str(out / f"{step_id}.log"),
-        access_log=str(out / f"{step_id}.catalog.jsonl"),
-        catalog_dir=str(notebook.parent / "catalog"),
-        pipeline_path=str(notebook.parent / "p.pipeline.json"),
-    )
+    fields: dict[str, Any] = {
+        "run_id": "20261122T101500-abcdef",
+        "step_id": step_id,
+        "notebook": str(notebook),
+        "cwd": str(notebook.parent),
+        "output_notebook": str(out / f"{step_id}.ipynb"),
+        "log_file": str(out / f"{step_id}.log"),
+        "access_log": str(out / f"{step_id}.catalog.jsonl"),
+        "catalog_dir": str(notebook.parent / "catalog"),
+        "pipeline_path": str(notebook.parent / "p.pipeline.json"),
+    }
     fields.update(overrides)
     return StepJob(**fields)
 

@@ -81,5 +81,6 @@ def test_wheel_from_clean_tree_installs_both_extensions(tmp_path: Path):
     run(str(python), "-m", "pip", "install", "-q", str(wheels[0]), timeout=600)
     prefix = fresh / "share" / "jupyter" / "labextensions" / "runnable-jupyter"
     assert (prefix / "package.json").is_file()
-    assert (fresh / "etc" / "jupyter" / "jupyter_server_config.d" / "runnable_jupyter.json").is_file()
+    server_config = fresh / "etc" / "jupyter" / "jupyter_server_config.d"
+    assert (server_config / "runnable_jupyter.json").is_file()
     assert_extensions_enabled(python)

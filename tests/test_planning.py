@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from runnable_jupyter.pipeline import graph as planning
 from runnable_jupyter.errors import BadRequest, UnknownStep
+from runnable_jupyter.pipeline import graph as planning
 from runnable_jupyter.pipeline.graph import (
     ancestors,
     dependents,

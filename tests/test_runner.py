@@ -15,7 +15,6 @@ from typing import Any
 
 import nbformat
 import pytest
-
 from helpers import (
     kernel_processes,
     kernelspec,
@@ -24,6 +23,7 @@ from helpers import (
     wait_until,
     write_step_pipeline,
 )
+
 from runnable_jupyter.errors import (
     BadRequest,
     PathOutsideRoot,

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from runnable_jupyter.runs.environment import collect_environment, git_state
 from runnable_jupyter.errors import BadRequest, RunNotFound
 from runnable_jupyter.runlog.models import RunLog, RunStatus, StepRecord, new_run_id
 from runnable_jupyter.runlog.store import RunStore, find_runs_dirs, runs_dir_for
+from runnable_jupyter.runs.environment import collect_environment, git_state
 
 
 def make_log(run_id: str | None = None, **changes) -> RunLog:

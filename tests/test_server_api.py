@@ -9,11 +9,11 @@ import json
 from typing import Any
 
 import pytest
+from server_support import call, files_under, record_run, write_pipeline
 
 from runnable_jupyter.runlog.models import RunStatus, StepStatus
 from runnable_jupyter.runlog.store import RunStore
 from runnable_jupyter.server.handlers import MANAGER_SETTING
-from server_support import call, files_under, record_run, write_pipeline
 
 UNKNOWN_RUN = "20260101T000000-abcdef"
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 from jupyter_server.auth.authorizer import Authorizer
+from server_support import files_under, write_pipeline
 
 from runnable_jupyter.server.app import API_PREFIX
 from runnable_jupyter.server.handlers import BaseHandler
-from server_support import files_under, write_pipeline
 
 SAMPLE_IDS = {"run_id": "20260101T000000-abcdef", "step_id": "a"}
 VERBS = ("get", "post", "put", "patch", "delete", "head")

@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from server_support import call, record_run, write_pipeline
 from traitlets import TraitError
 
 from runnable_jupyter.runlog.models import StepStatus
 from runnable_jupyter.server.app import RunnableJupyterApp, configured_folder
-from server_support import call, record_run, write_pipeline
 
 
 @pytest.fixture

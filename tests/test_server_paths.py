@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from server_support import call, files_under, write_pipeline, write_step_notebook
 
 from runnable_jupyter.server.app import API_PREFIX
-from server_support import call, files_under, write_pipeline, write_step_notebook
 
 
 @pytest.fixture

@@ -14,12 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from helpers import kernel_processes, sha256
-from runnable_jupyter.runlog.models import Attempt, Mode, RunAttempt, RunLog, RunStatus, StepRecord
-from runnable_jupyter.runlog.models import StepStatus, new_run_id, utcnow
-from runnable_jupyter.runlog.store import RunStore
-from runnable_jupyter.server.events import RUN_STATUS_SCHEMA_ID
 from server_support import (
     RUN_DEADLINE_S,
     call,
@@ -28,6 +23,20 @@ from server_support import (
     wait_without_kernels,
     write_pipeline,
 )
+
+from runnable_jupyter.runlog.models import (
+    Attempt,
+    Mode,
+    RunAttempt,
+    RunLog,
+    RunStatus,
+    StepRecord,
+    StepStatus,
+    new_run_id,
+    utcnow,
+)
+from runnable_jupyter.runlog.store import RunStore
+from runnable_jupyter.server.events import RUN_STATUS_SCHEMA_ID
 
 pytestmark = pytest.mark.timeout(180)
 

@@ -15,8 +15,8 @@ import psutil
 import pytest
 
 from runnable_jupyter.executors.interface import StepJob, StepProgress, StepResult
-from runnable_jupyter.runlog.models import StepStatus
 from runnable_jupyter.executors.step_execution import execute_step, resolve_kernel_name
+from runnable_jupyter.runlog.models import StepStatus
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -45,18 +45,18 @@ def write_notebook(
 
 
 def make_job(notebook: Path, out: Path, **overrides: Any) -> StepJob:
-    fields: dict[str, Any] = dict(
-        run_id="20261122T101500-abcdef",
-        step_id=notebook.stem,
-        notebook=str(notebook),
-        cwd=str(notebook.parent),
-        output_notebook=str(out / f"{notebook.stem}.ipynb"),
-        log_file=str(out / f"{notebook.stem}.log"),
-        access_log=str(out / f"{notebook.stem}.catalog.jsonl"),
-        catalog_dir=str(out / "catalog"),
-        pipeline_path=str(notebook.parent / "p.pipeline.json"),
-        skip_tags=["skip-execution", "skip"],
-    )
+    fields: dict[str, Any] = {
+        "run_id": "20261122T101500-abcdef",
+        "step_id": notebook.stem,
+        "notebook": str(notebook),
+        "cwd": str(notebook.parent),
+        "output_notebook": str(out / f"{notebook.stem}.ipynb"),
+        "log_file": str(out / f"{notebook.stem}.log"),
+        "access_log": str(out / f"{notebook.stem}.catalog.jsonl"),
+        "catalog_dir": str(out / "catalog"),
+        "pipeline_path": str(notebook.parent / "p.pipeline.json"),
+        "skip_tags": ["skip-execution", "skip"],
+    }
     fields.update(overrides)
     return StepJob(**fields)
 
@@ -139,7 +139,7 @@ def green(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     )
     progress: list[StepProgress] = []
     result = execute_step(job, progress.append)
-    return dict(job=job, source=source, before=before, result=result, progress=progress)
+    return {"job": job, "source": source, "before": before, "result": result, "progress": progress}
 
 
 def test_a_green_step_succeeds_with_the_notebooks_kernel(green: dict[str, Any]) -> None:

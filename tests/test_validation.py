@@ -4,9 +4,9 @@ import json
 import os
 from pathlib import Path
 
+import helpers
 import pytest
 
-import helpers
 from runnable_jupyter.errors import PathOutsideRoot, PipelineInvalid, PipelineNotFound
 from runnable_jupyter.pipeline.model import CURRENT_VERSION, Pipeline
 from runnable_jupyter.pipeline.validation import (

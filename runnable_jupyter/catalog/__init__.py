@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 from ..errors import CatalogError
 
 if TYPE_CHECKING:
-    from .store import CatalogStore
     from ..runlog.models import CatalogAccess
+    from .store import CatalogStore
 
 ENV_CATALOG_DIR = "RUNNABLE_JUPYTER_CATALOG_DIR"
 ENV_PIPELINE = "RUNNABLE_JUPYTER_PIPELINE"
@@ -172,7 +172,9 @@ def _read_pipeline(pipeline: Path) -> dict[str, Any]:
     try:
         data = json.loads(pipeline.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CatalogError(f"cannot read pipeline {pipeline}: {exc}", {"path": str(pipeline)})
+        raise CatalogError(
+            f"cannot read pipeline {pipeline}: {exc}", {"path": str(pipeline)}
+        ) from exc
     if not isinstance(data, dict):
         raise CatalogError(f"pipeline {pipeline} is not a JSON object", {"path": str(pipeline)})
     return data

@@ -16,9 +16,10 @@ import json
 import os
 import pickle
 import sys
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
-from typing import IO, TYPE_CHECKING, Any, Callable
+from typing import IO, TYPE_CHECKING, Any
 
 from ..atomic_files import atomic_write
 from ..errors import CatalogError

@@ -21,10 +21,10 @@ from typing import Any
 
 from rich.console import Console
 
-from .display import ACTIVE_RUN_STATUSES, LiveProgress, PlainProgress, run_summary, runs_table
 from ..errors import PathOutsideRoot, PipelineInvalid, RunnableError, RunNotFound
 from ..runlog.models import Mode, RunLog, RunStatus
 from ..startup import skip_iri_format_checker
+from .display import ACTIVE_RUN_STATUSES, LiveProgress, PlainProgress, run_summary, runs_table
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 POLL_S = 0.5  # the display also redraws this often, so elapsed times keep moving

@@ -7,10 +7,11 @@ interface; `local_executor.LocalProcessExecutor` is one implementation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from ..runlog.models import CatalogAccess, ErrorInfo, StepStatus
 

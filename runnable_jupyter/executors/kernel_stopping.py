@@ -14,8 +14,8 @@ from typing import Protocol
 
 import psutil
 
-from .interface import StepJob
 from ..runlog.models import ErrorInfo
+from .interface import StepJob
 
 KERNEL_STOP_GRACE_S = 2.0
 

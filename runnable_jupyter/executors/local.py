@@ -25,6 +25,7 @@ import pickle
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future, InvalidStateError
 from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass
@@ -32,11 +33,11 @@ from datetime import datetime
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_ready
 from multiprocessing.process import BaseProcess
-from typing import Any, Callable
+from typing import Any
 
+from ..runlog.models import ErrorInfo, StepStatus, utcnow
 from .interface import StepJob, StepProgress, StepResult
 from .kernel_stopping import kill_process_group
-from ..runlog.models import ErrorInfo, StepStatus, utcnow
 from .worker import lost_job_error, spawn_worker
 
 log = logging.getLogger(__name__)

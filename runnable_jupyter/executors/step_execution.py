@@ -19,8 +19,9 @@ import subprocess
 import sys
 import tempfile
 import traceback as traceback_module
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from nbclient.exceptions import DeadKernelError
 from papermill.engines import papermill_engines
@@ -34,10 +35,10 @@ from papermill.iorw import load_notebook_node, write_ipynb
 from papermill.log import logger as papermill_logger
 from papermill.parameterize import parameterize_notebook
 
+from ..runlog.models import CatalogAccess, ErrorInfo, StepStatus, utcnow
 from .interface import FALLBACK_KERNEL, StepJob, StepProgress, StepResult
 from .kernel_stopping import CancelSignal, KernelGuard, timeout_error
 from .papermill_engine import ENGINE_NAME, KERNEL_START_TIMEOUT_S
-from ..runlog.models import CatalogAccess, ErrorInfo, StepStatus, utcnow
 
 log = logging.getLogger(__name__)
 

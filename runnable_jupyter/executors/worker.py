@@ -12,17 +12,17 @@ from __future__ import annotations
 import os
 import signal
 import threading
-import warnings
 import time
+import warnings
 from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from .interface import StepJob, StepResult
-from .kernel_stopping import kill_process_group, timeout_error
 from ..runlog.models import ErrorInfo, StepStatus, utcnow
 from ..startup import skip_iri_format_checker
+from .interface import StepJob, StepResult
+from .kernel_stopping import kill_process_group, timeout_error
 
 
 def spawn_worker(ctx: BaseContext) -> tuple[BaseProcess, Connection, Any]:

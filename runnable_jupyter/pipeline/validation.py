@@ -20,12 +20,11 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from pydantic import ValidationError as PydanticValidationError
 
-from . import graph as planning
 from ..errors import PathOutsideRoot, PipelineInvalid, PipelineNotFound
-from .migrations import UnsupportedVersion, migrate
 from ..paths import resolve_inside
+from . import graph as planning
+from .migrations import UnsupportedVersion, migrate
 from .model import Pipeline, load_schema
-from .schema_messages import describe_schema_error
 from .notebook_checks import (
     KERNELSPECS_MISS_MAX_AGE_S,
     escape_reason,
@@ -33,6 +32,7 @@ from .notebook_checks import (
     installed_kernels,
     suggest_fix,
 )
+from .schema_messages import describe_schema_error
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .caching import ReuseFinder, step_fingerprint
 from ..executors.interface import Executor, StepJob, StepProgress, StepResult
 from ..pipeline.model import Pipeline
-from .events import RunEvent, progress_event, run_event, step_event
-from .planning import notebook_path
 from ..runlog.models import Attempt, CachedFrom, RunLog, RunStatus, StepStatus, utcnow
 from ..runlog.store import RunStore
+from .caching import ReuseFinder, step_fingerprint
+from .events import RunEvent, progress_event, run_event, step_event
+from .planning import notebook_path
 from .step_outcomes import apply_result, record_cached, record_failure
 
 __all__ = ["RunContext", "RunEvent", "RunExecution"]

@@ -19,7 +19,8 @@ from ..runlog.models import Environment
 GIT_TIMEOUT_S = 5.0
 KERNEL_PROBE_TIMEOUT_S = 10.0
 # jupyter_client launches these kernel commands with its own interpreter (sys.executable).
-_SAME_INTERPRETER = {"python", f"python{sys.version_info[0]}", "python%i.%i" % sys.version_info[:2]}
+_MAJOR, _MINOR = sys.version_info[:2]
+_SAME_INTERPRETER = {"python", f"python{_MAJOR}", f"python{_MAJOR}.{_MINOR}"}
 
 
 def collect_environment(workspace_dir: Path, kernel_names: Iterable[str]) -> Environment:

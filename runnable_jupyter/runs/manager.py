@@ -19,12 +19,15 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..pipeline import graph as planning
 from ..catalog.store import catalog_dir_for
 from ..errors import BadRequest, PipelineNotFound, RunInProgress, RunNotFound, ServiceUnavailable
 from ..executors.interface import Executor
 from ..paths import relative_to_root, resolve_inside
+from ..pipeline import graph as planning
 from ..pipeline.model import Pipeline
+from ..pipeline.validation import load_pipeline
+from ..runlog.models import Mode, RunLog, new_run_id
+from ..runlog.store import RunStore, check_run_id, find_runs_dirs, runs_dir_for
 from .active_run import RunContext, RunEvent, RunExecution
 from .planning import (
     UNFINISHED_RUN,
@@ -34,9 +37,6 @@ from .planning import (
     reset_for_retry,
     retry_plan,
 )
-from ..runlog.models import Mode, RunLog, new_run_id
-from ..runlog.store import RunStore, check_run_id, find_runs_dirs, runs_dir_for
-from ..pipeline.validation import load_pipeline
 
 __all__ = ["RunEvent", "RunManager"]
 
@@ -196,7 +196,8 @@ class RunManager:
         with self._lock:
             snapshot = run.log.model_copy(deep=True)
         # Workers start together now rather than one by one as steps become ready.
-        self._executor_instance().reserve(min(run.max_parallel, planning.widest_level(run.order, run.deps)))
+        widest = planning.widest_level(run.order, run.deps)
+        self._executor_instance().reserve(min(run.max_parallel, widest))
         run.start()
         return snapshot
 

@@ -13,13 +13,22 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..pipeline import graph as planning
-from .environment import collect_environment
 from ..errors import BadRequest, StructureChanged
 from ..executors.interface import FALLBACK_KERNEL
 from ..paths import resolve_inside
+from ..pipeline import graph as planning
 from ..pipeline.model import Pipeline, Step
-from ..runlog.models import ErrorInfo, Mode, RunAttempt, RunLog, RunStatus, StepRecord, StepStatus, utcnow
+from ..runlog.models import (
+    ErrorInfo,
+    Mode,
+    RunAttempt,
+    RunLog,
+    RunStatus,
+    StepRecord,
+    StepStatus,
+    utcnow,
+)
+from .environment import collect_environment
 
 RETRYABLE = frozenset(
     {

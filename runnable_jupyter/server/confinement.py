@@ -15,9 +15,9 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..errors import BadRequest, PathOutsideRoot, RunnableError
+from ..paths import resolve_inside
 from ..pipeline.migrations import migrate
 from ..pipeline.validation import Problem, pointer
-from ..paths import resolve_inside
 
 
 class HiddenPath(RunnableError):

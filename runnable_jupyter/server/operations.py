@@ -15,10 +15,10 @@ from typing import Any
 
 from ..errors import BadRequest, PipelineInvalid
 from ..pipeline.migrations import migrate
-from ..runlog.models import RunLog
-from ..runs.manager import RunManager
-from ..runlog.store import check_run_id
 from ..pipeline.validation import validate_document, validate_file
+from ..runlog.models import RunLog
+from ..runlog.store import check_run_id
+from ..runs.manager import RunManager
 from .bodies import RetryBody, StartRunBody, ValidateBody
 from .confinement import (
     HiddenPath,
