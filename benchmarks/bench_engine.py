@@ -55,15 +55,31 @@ def cli_command() -> list[str]:
 def variants(bench_dir: Path) -> list[Variant]:
     api = [sys.executable, str(bench_dir / "run_papermill_api.py")]
     return [
-        Variant("cli", "runnable-jupyter run (CLI process)", "bench",
-                [*cli_command(), "run", "bench.pipeline.json"]),
+        Variant(
+            "cli",
+            "runnable-jupyter run (CLI process)",
+            "bench",
+            [*cli_command(), "run", "bench.pipeline.json"],
+        ),
         Variant(BASELINE, "papermill API loop, one process", "bench", api),
-        Variant("papermill-api-2w", "papermill API, 2-worker DAG scheduler", "bench",
-                [*api, "--workers", "2"]),
-        Variant("papermill-cli", "papermill CLI, one process per notebook", "bench",
-                ["sh", str(bench_dir / "run_papermill_cli.sh")]),
-        Variant("example", "runnable-jupyter run examples/wine.pipeline.json", "example",
-                [*cli_command(), "run", "wine.pipeline.json"]),
+        Variant(
+            "papermill-api-2w",
+            "papermill API, 2-worker DAG scheduler",
+            "bench",
+            [*api, "--workers", "2"],
+        ),
+        Variant(
+            "papermill-cli",
+            "papermill CLI, one process per notebook",
+            "bench",
+            ["sh", str(bench_dir / "run_papermill_cli.sh")],
+        ),
+        Variant(
+            "example",
+            "runnable-jupyter run examples/wine.pipeline.json",
+            "example",
+            [*cli_command(), "run", "wine.pipeline.json"],
+        ),
     ]
 
 
@@ -119,7 +135,8 @@ def main() -> int:
         workload = scratch / "workload"
         subprocess.run(
             [sys.executable, str(args.bench_dir / "make_workload.py"), str(workload)],
-            check=True, capture_output=True,
+            check=True,
+            capture_output=True,
         )
         sources = {"bench": workload, "example": REPO / "examples"}
         runs: dict[str, list[float | str]] = {v.name: [] for v in chosen}
@@ -128,13 +145,13 @@ def main() -> int:
                 result = time_once(variant, sources[variant.workload], scratch)
                 runs[variant.name].append(result)
                 shown = f"{result:.2f} s" if isinstance(result, float) else f"FAILED {result}"
-                print(f"round {round_number}/{args.rounds}  {variant.name:<17} {shown}",
-                      flush=True)
+                print(f"round {round_number}/{args.rounds}  {variant.name:<17} {shown}", flush=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
     medians = {
-        name: statistics.median(times) if times and all(isinstance(t, float) for t in times)
+        name: statistics.median(times)
+        if times and all(isinstance(t, float) for t in times)
         else None
         for name, times in runs.items()
     }
@@ -144,8 +161,10 @@ def main() -> int:
     for variant in chosen:
         median = medians[variant.name]
         ratio = median / baseline if median and baseline and variant.workload == "bench" else None
-        print(f"{variant.name:<18} {f'{median:.2f}' if median else 'failed':>8} "
-              f"{f'{ratio:.2f}' if ratio else '-':>6}  {variant.description}")
+        print(
+            f"{variant.name:<18} {f'{median:.2f}' if median else 'failed':>8} "
+            f"{f'{ratio:.2f}' if ratio else '-':>6}  {variant.description}"
+        )
 
     if not args.no_save:
         now = datetime.now(timezone.utc)

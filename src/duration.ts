@@ -31,7 +31,12 @@ export function durationBetween(
  * so a live, ticking duration does not flicker.
  */
 export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) {
+  if (
+    seconds === null ||
+    seconds === undefined ||
+    !Number.isFinite(seconds) ||
+    seconds < 0
+  ) {
     return '';
   }
   if (seconds < 10) {

@@ -10,4 +10,6 @@ export const PIPELINE_SCHEMA: {
 } = require('../runnable_jupyter/pipeline/pipeline.schema.json');
 
 /** Allowed step ids, from the schema. */
-export const STEP_ID_PATTERN = new RegExp(PIPELINE_SCHEMA.$defs.step.properties.id.pattern);
+export const STEP_ID_PATTERN = new RegExp(
+  PIPELINE_SCHEMA.$defs.step.properties.id.pattern
+);

@@ -34,7 +34,9 @@ export const serverCheckPlugin: JupyterFrontEndPlugin<void> = {
     document.body.dataset.runnableJupyterServer = check.kind;
     switch (check.kind) {
       case 'ok':
-        console.info(`runnable-jupyter ${check.version}: server extension connected`);
+        console.info(
+          `runnable-jupyter ${check.version}: server extension connected`
+        );
         break;
       case 'missing':
         Notification.error(

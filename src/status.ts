@@ -10,7 +10,10 @@ import type { IStepState, RunStatus, StepStatus } from './tokens';
 export type ShownStatus = StepStatus | RunStatus | 'idle';
 
 /** The translated label of a status ("upstream failed", "not selected", ...). */
-export function statusLabel(status: ShownStatus, trans: TranslationBundle): string {
+export function statusLabel(
+  status: ShownStatus,
+  trans: TranslationBundle
+): string {
   switch (status) {
     case 'pending':
       return trans.__('pending');

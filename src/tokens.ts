@@ -24,12 +24,7 @@ export type StepStatus =
 
 /** Run statuses, as in the engine's run log. */
 export type RunStatus =
-  | 'pending'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'cancelled'
-  | 'interrupted';
+  'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
 
 /** Which steps a run takes, given a selection (see the engine's planning). */
 export type RunMode = 'only' | 'upstream' | 'downstream' | 'all';

@@ -26,7 +26,10 @@ export function normalizeVersion(version: string): string {
     .replace(/\+.*$/, '');
 }
 
-export function compareWithServer(frontend: string, server: string): ServerCheck {
+export function compareWithServer(
+  frontend: string,
+  server: string
+): ServerCheck {
   return normalizeVersion(frontend) === normalizeVersion(server)
     ? { kind: 'ok', version: server }
     : { kind: 'mismatch', frontend, server };

@@ -103,9 +103,7 @@ def test_a_second_run_with_skip_unchanged_caches_every_step_without_running_it(
     # A cached record vouches for the execution it reused, never for itself.
     third = run(manager, skip_unchanged=True)
     assert statuses(third) == {"a": "cached", "b": "cached", "c": "cached"}
-    assert {r.cached_from.run_id for r in third.steps.values() if r.cached_from} == {
-        first.run_id
-    }
+    assert {r.cached_from.run_id for r in third.steps.values() if r.cached_from} == {first.run_id}
     assert catalog(ws).get("b") == 2
 
 
@@ -138,8 +136,9 @@ def test_a_changed_parameter_reruns_the_step_and_its_descendants_but_not_indepen
 
 def test_an_edited_source_notebook_reruns_that_step(manager: RunManager, ws: Path) -> None:
     run(manager)
-    write_notebook(ws / "c.ipynb", FAIL_C_ON_BOOM, PUT_C, "print('edited')",
-                   parameters="label = 'c'")
+    write_notebook(
+        ws / "c.ipynb", FAIL_C_ON_BOOM, PUT_C, "print('edited')", parameters="label = 'c'"
+    )
     second = run(manager, skip_unchanged=True)
     assert statuses(second) == {"a": "cached", "b": "cached", "c": "succeeded"}
     assert executed_notebooks(second) == {"c"}
@@ -193,11 +192,22 @@ def test_a_retry_keeps_the_runs_skip_unchanged_choice(manager: RunManager, ws: P
 
 
 def test_the_fingerprint_ignores_key_order_but_not_values() -> None:
-    base = {"source_sha256": "s", "parameters": {"x": 1, "y": [1, 2]}, "kernel": "python3",
-                "skip_tags": ["skip", "draft"], "catalog_get": ["in/*.csv"], "catalog_put": []}
+    base = {
+        "source_sha256": "s",
+        "parameters": {"x": 1, "y": [1, 2]},
+        "kernel": "python3",
+        "skip_tags": ["skip", "draft"],
+        "catalog_get": ["in/*.csv"],
+        "catalog_put": [],
+    }
     same = base | {"parameters": {"y": [1, 2], "x": 1}, "skip_tags": ["draft", "skip"]}
     assert step_fingerprint(**base) == step_fingerprint(**same)
-    for change in ({"source_sha256": "t"}, {"parameters": {"x": 2, "y": [1, 2]}},
-                   {"kernel": "ir"}, {"skip_tags": ["skip"]}, {"catalog_get": []},
-                   {"catalog_put": ["out.csv"]}):
+    for change in (
+        {"source_sha256": "t"},
+        {"parameters": {"x": 2, "y": [1, 2]}},
+        {"kernel": "ir"},
+        {"skip_tags": ["skip"]},
+        {"catalog_get": []},
+        {"catalog_put": ["out.csv"]},
+    ):
         assert step_fingerprint(**(base | change)) != step_fingerprint(**base), change

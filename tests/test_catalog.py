@@ -19,8 +19,14 @@ from runnable_jupyter.errors import CatalogError
 from runnable_jupyter.pipeline.model import Pipeline
 
 REPO = Path(__file__).resolve().parents[1]
-RUN_ENV = ("RUNNABLE_JUPYTER_CATALOG_DIR", "RUNNABLE_JUPYTER_PIPELINE", "RUNNABLE_JUPYTER_RUN_ID",
-           "RUNNABLE_JUPYTER_STEP_ID", "RUNNABLE_JUPYTER_ACCESS_LOG", "JPY_SESSION_NAME")
+RUN_ENV = (
+    "RUNNABLE_JUPYTER_CATALOG_DIR",
+    "RUNNABLE_JUPYTER_PIPELINE",
+    "RUNNABLE_JUPYTER_RUN_ID",
+    "RUNNABLE_JUPYTER_STEP_ID",
+    "RUNNABLE_JUPYTER_ACCESS_LOG",
+    "JPY_SESSION_NAME",
+)
 
 
 class Point:  # not JSON-able, not a pandas/numpy object: pickled
@@ -113,8 +119,11 @@ def test_json_able_values_are_stored_as_json(store: CatalogStore, value: object)
     assert store.get("value") == value
 
 
-@pytest.mark.parametrize("value", [Point(1, 2), (1, 2), {1: "int key"}, float("nan")],
-                         ids=["custom-class", "tuple", "int-keys", "nan"])
+@pytest.mark.parametrize(
+    "value",
+    [Point(1, 2), (1, 2), {1: "int key"}, float("nan")],
+    ids=["custom-class", "tuple", "int-keys", "nan"],
+)
 def test_values_json_would_change_are_pickled(store: CatalogStore, value: object) -> None:
     access = store.put("value", value)
     assert Path(access.path).name == "value.pkl"
@@ -149,12 +158,16 @@ def test_a_failing_write_keeps_the_previous_entry_and_leaves_no_temp_file(
 
 
 def test_metadata_records_step_run_sha256_size_and_time(store: CatalogStore) -> None:
-    access = store.put("frame", pd.DataFrame({"a": [1]}), step="load",
-                       run_id="20260101T000000-abcdef")
+    access = store.put(
+        "frame", pd.DataFrame({"a": [1]}), step="load", run_id="20260101T000000-abcdef"
+    )
     file = store.directory / "frame.parquet"
     meta = store.metadata("frame")
     assert {k: meta[k] for k in ("name", "file", "format", "step", "run_id")} == {
-        "name": "frame", "file": "frame.parquet", "format": "parquet", "step": "load",
+        "name": "frame",
+        "file": "frame.parquet",
+        "format": "parquet",
+        "step": "load",
         "run_id": "20260101T000000-abcdef",
     }
     assert meta["sha256"] == sha256(file) == access.sha256
@@ -171,7 +184,8 @@ def test_missing_entry_raises_catalog_error(store: CatalogStore) -> None:
 
 @pytest.mark.parametrize("name", ["", "  ", "a/b", "../x", "..", ".hidden", "a\\b"])
 def test_names_that_leave_or_hide_in_the_catalog_are_refused(
-    store: CatalogStore, name: str,
+    store: CatalogStore,
+    name: str,
 ) -> None:
     with pytest.raises(CatalogError):
         store.put(name, 1)
@@ -221,7 +235,8 @@ def test_catalog_dir_defaults_to_stem_catalog_and_follows_settings(tmp_path: Pat
 
 
 def test_copy_out_copies_matches_with_subfolders_and_metadata(
-    store: CatalogStore, tmp_path: Path,
+    store: CatalogStore,
+    tmp_path: Path,
 ) -> None:
     work = tmp_path / "work"
     (work / "out" / "deep").mkdir(parents=True)
@@ -268,7 +283,8 @@ def test_copy_in_copies_catalog_files_keeping_subfolders_never_meta(
 
 
 def test_copy_in_glob_matching_nothing_names_glob_and_catalog(
-    store: CatalogStore, tmp_path: Path,
+    store: CatalogStore,
+    tmp_path: Path,
 ) -> None:
     store.put("params", {"k": 1})
     dest = tmp_path / "step"
@@ -280,7 +296,9 @@ def test_copy_in_glob_matching_nothing_names_glob_and_catalog(
 
 @pytest.mark.parametrize("glob", ["/etc/*", "../*", "sub/../../x"])
 def test_globs_leaving_the_folder_are_refused(
-    store: CatalogStore, tmp_path: Path, glob: str,
+    store: CatalogStore,
+    tmp_path: Path,
+    glob: str,
 ) -> None:
     with pytest.raises(CatalogError, match="relative|'\\.\\.'"):
         store.copy_in([glob], tmp_path / "dest")
@@ -292,7 +310,8 @@ def test_globs_leaving_the_folder_are_refused(
 
 
 def test_api_uses_the_catalog_dir_a_run_sets(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     folder = tmp_path / "somewhere" / "cat"
     monkeypatch.setenv("RUNNABLE_JUPYTER_CATALOG_DIR", str(folder))
@@ -307,7 +326,8 @@ def test_api_uses_the_catalog_dir_a_run_sets(
 
 
 def test_api_uses_the_pipeline_from_the_environment(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     pipeline = make_workspace(tmp_path / "ws")
     monkeypatch.setenv("RUNNABLE_JUPYTER_PIPELINE", str(pipeline))
@@ -341,13 +361,19 @@ def test_interactive_discovery_finds_the_one_pipeline_of_the_notebook(
     pipeline = make_workspace(tmp_path / "ws")
     # another pipeline nearby that does not contain this notebook is not a candidate
     make_workspace(tmp_path / "ws", "other", [{"id": "o", "notebook": "nb/other.ipynb"}])
-    settings = {"version": 1, "settings": {"catalog_dir": "shared"}, "steps": json.loads(
-        pipeline.read_text())["steps"]}
+    settings = {
+        "version": 1,
+        "settings": {"catalog_dir": "shared"},
+        "steps": json.loads(pipeline.read_text())["steps"],
+    }
     pipeline.write_text(json.dumps(settings))
     notebook_dir = tmp_path / "ws" / "nb"
     monkeypatch.chdir(notebook_dir)  # a kernel's cwd is the notebook's folder
-    session = {"absolute": str(notebook_dir / "train.ipynb"), "relative-to-cwd": "train.ipynb",
-               "relative-to-server-root": "nb/train.ipynb"}[form]
+    session = {
+        "absolute": str(notebook_dir / "train.ipynb"),
+        "relative-to-cwd": "train.ipynb",
+        "relative-to-server-root": "nb/train.ipynb",
+    }[form]
     monkeypatch.setenv("JPY_SESSION_NAME", session)
     CatalogStore(tmp_path / "ws" / "shared").put("features", {"n": 3}, step="load")
     assert catalog.get("features") == {"n": 3}
@@ -380,8 +406,9 @@ def test_interactive_discovery_with_no_pipeline_says_how_to_choose(
 ) -> None:
     notebook = write_notebook(tmp_path / "lonely" / "alone.ipynb", "x = 1")
     monkeypatch.setenv("JPY_SESSION_NAME", str(notebook))
-    with pytest.raises(CatalogError, match="no pipeline has a step running notebook .*alone.ipynb"
-                       ".*catalog.use\\("):
+    with pytest.raises(
+        CatalogError, match="no pipeline has a step running notebook .*alone.ipynb.*catalog.use\\("
+    ):
         catalog.names()
 
 
@@ -403,7 +430,10 @@ def test_puts_gets_and_path_writes_are_logged_during_a_run(
     catalog.flush()
     lines = [json.loads(line) for line in log.read_text().splitlines()]
     assert [(line["op"], line["name"]) for line in lines] == [
-        ("write", "scores"), ("read", "scores"), ("write", "report.txt")]
+        ("write", "scores"),
+        ("read", "scores"),
+        ("write", "report.txt"),
+    ]
     assert lines[0]["sha256"] == lines[1]["sha256"] == sha256(folder / "scores.json")
     assert lines[2]["size"] == 4 and lines[2]["path"] == str(folder / "report.txt")
     assert all({"op", "name", "sha256", "size", "path", "time"} <= set(line) for line in lines)
@@ -443,8 +473,11 @@ def test_missing_name_error_names_the_step_whose_source_puts_it(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     pipeline = make_workspace(tmp_path / "ws")
-    write_notebook(tmp_path / "ws" / "nb" / "train.ipynb", "from runnable_jupyter import catalog",
-                   "catalog.put('model', {'w': 1})\ncatalog.put(\"metrics\", {})")
+    write_notebook(
+        tmp_path / "ws" / "nb" / "train.ipynb",
+        "from runnable_jupyter import catalog",
+        "catalog.put('model', {'w': 1})\ncatalog.put(\"metrics\", {})",
+    )
     monkeypatch.setenv("RUNNABLE_JUPYTER_PIPELINE", str(pipeline))
     for name in ("model", "metrics"):
         with pytest.raises(catalog.CatalogMissing, match="step 'train' \\(nb/train.ipynb\\)"):
@@ -454,11 +487,14 @@ def test_missing_name_error_names_the_step_whose_source_puts_it(
 
 
 def test_import_of_the_notebook_api_loads_no_heavy_library() -> None:
-    code = ("import runnable_jupyter.catalog, sys; print(sorted(m for m in ('pandas','numpy',"
-            "'papermill','pydantic','nbclient','jupyter_client') if m in sys.modules))")
+    code = (
+        "import runnable_jupyter.catalog, sys; print(sorted(m for m in ('pandas','numpy',"
+        "'papermill','pydantic','nbclient','jupyter_client') if m in sys.modules))"
+    )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    out = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "[]"
 
 
@@ -489,11 +525,21 @@ def test_notebooks_pass_data_through_the_catalog_inside_real_kernels(
         "from runnable_jupyter import catalog\nx = catalog.get('x')\nassert x == {'a': 1}, x",
         "catalog.put('y', x['a'] + 1)",
     )
-    papermill.execute_notebook(str(produce), str(tmp_path / "out1.ipynb"), kernel_name="python3",
-                               progress_bar=False, cwd=str(tmp_path))
+    papermill.execute_notebook(
+        str(produce),
+        str(tmp_path / "out1.ipynb"),
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+    )
     monkeypatch.setenv("RUNNABLE_JUPYTER_STEP_ID", "consume")
-    papermill.execute_notebook(str(consume), str(tmp_path / "out2.ipynb"), kernel_name="python3",
-                               progress_bar=False, cwd=str(tmp_path))
+    papermill.execute_notebook(
+        str(consume),
+        str(tmp_path / "out2.ipynb"),
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(tmp_path),
+    )
     store = CatalogStore(folder)
     assert store.get("y") == 2
     assert store.metadata("x")["step"] == "produce" and store.metadata("y")["step"] == "consume"

@@ -198,14 +198,25 @@ def test_pipeline_given_from_another_folder_uses_root_option(ws: Path, capsys, m
 
 
 def test_run_all_with_json_and_string_parameters(ws: Path, run_main) -> None:
-    done = run_main("run", PIPELINE, "-p", "n=21", "-p", "label=hello world",
-                    "-p", "flags=[1, true]", "--max-parallel", "1")
+    done = run_main(
+        "run",
+        PIPELINE,
+        "-p",
+        "n=21",
+        "-p",
+        "label=hello world",
+        "-p",
+        "flags=[1, true]",
+        "--max-parallel",
+        "1",
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert RUN_ID.match(lines[0])
     for step_id in "abc":
-        assert any(re.fullmatch(rf"\d\d:\d\d:\d\d {step_id} succeeded \S+s", line)
-                   for line in lines), done.stdout
+        assert any(
+            re.fullmatch(rf"\d\d:\d\d:\d\d {step_id} succeeded \S+s", line) for line in lines
+        ), done.stdout
     assert catalog(ws).get("a") == {"n": 21, "label": "hello world", "flags": [1, True]}
     assert catalog(ws).get("b") == 42
 
@@ -213,8 +224,9 @@ def test_run_all_with_json_and_string_parameters(ws: Path, run_main) -> None:
     assert log["parameters"] == {"n": 21, "label": "hello world", "flags": [1, True]}
     assert set(statuses(log).values()) == {"succeeded"}
     # --max-parallel 1: no two steps overlapped (timestamps from the run log, no timing)
-    spans = sorted((r["attempts"][-1]["start"], r["attempts"][-1]["end"])
-                   for r in log["steps"].values())
+    spans = sorted(
+        (r["attempts"][-1]["start"], r["attempts"][-1]["end"]) for r in log["steps"].values()
+    )
     assert all(end <= next_start for (_, end), (next_start, _) in zip(spans, spans[1:]))  # noqa: B905
 
 
@@ -222,12 +234,16 @@ def test_downstream_then_only_selection(run_main) -> None:
     downstream = run_main("run", PIPELINE, "--step", "a", "--downstream")
     assert downstream.returncode == 0, downstream.stderr
     assert statuses(show_json(run_main)) == {
-        "a": "succeeded", "b": "succeeded", "c": "not_selected"
+        "a": "succeeded",
+        "b": "succeeded",
+        "c": "not_selected",
     }
     only = run_main("run", PIPELINE, "--step", "b")  # reads a's catalog entry from the last run
     assert only.returncode == 0, only.stderr
     assert statuses(show_json(run_main)) == {
-        "a": "not_selected", "b": "succeeded", "c": "not_selected"
+        "a": "not_selected",
+        "b": "succeeded",
+        "c": "not_selected",
     }
 
     runs = run_main("runs", PIPELINE)
@@ -244,8 +260,9 @@ def test_skip_unchanged_reuses_steps_whose_inputs_did_not_change(ws: Path, run_m
     again = run_main("run", PIPELINE, "--skip-unchanged", "--step", "a", "--downstream")
     assert again.returncode == 0, again.stdout + again.stderr
     for step_id in "ab":
-        assert re.search(rf"\d\d:\d\d:\d\d {step_id} cached 0.0s \(reused from run {first_id}\)",
-                         again.stdout), again.stdout
+        assert re.search(
+            rf"\d\d:\d\d:\d\d {step_id} cached 0.0s \(reused from run {first_id}\)", again.stdout
+        ), again.stdout
     log = show_json(run_main)
     assert log["skip_unchanged"] is True
     assert statuses(log) == {"a": "cached", "b": "cached", "c": "not_selected"}
@@ -273,8 +290,9 @@ def test_failed_step_exits_1_and_show_explains_it(ws: Path, run_main) -> None:
     done = cli(ws, "run", PIPELINE)  # the whole command: exit status of the process
     assert done.returncode == 1
     assert_no_traceback(done)
-    assert re.search(r"boom failed \S+s: ZeroDivisionError: division by zero \(cell 1\)",
-                     done.stdout), done.stdout
+    assert re.search(
+        r"boom failed \S+s: ZeroDivisionError: division by zero \(cell 1\)", done.stdout
+    ), done.stdout
     assert "after upstream_failed" in done.stdout
 
     shown = run_main("show", PIPELINE)
@@ -306,8 +324,9 @@ def test_retry_refuses_a_changed_structure_unless_forced(ws: Path, run_main) -> 
     write_pipeline(ws, [{"id": "boom", "notebook": "boom.ipynb"}])
     assert run_main("run", PIPELINE).returncode == 1
     write_notebook(ws / "boom.ipynb", "1 / 1")
-    write_pipeline(ws, [{"id": "boom", "notebook": "boom.ipynb"},
-                        {"id": "c", "notebook": "c.ipynb"}])
+    write_pipeline(
+        ws, [{"id": "boom", "notebook": "boom.ipynb"}, {"id": "c", "notebook": "c.ipynb"}]
+    )
     refused = run_main("retry", PIPELINE)
     assert refused.returncode == 2
     assert "changed" in refused.stderr and "--force" in refused.stderr
@@ -345,12 +364,17 @@ def read_until(stream: Any, pattern: str, timeout: float) -> str:
 
 def test_ctrl_c_cancels_the_run_and_leaves_no_kernel(ws: Path, tmp_path: Path) -> None:
     marker, errors = ws / "started", tmp_path / "stderr.txt"
-    write_notebook(ws / "sleepy.ipynb", "open('started', 'w').close()",
-                   "import time\ntime.sleep(120)")
+    write_notebook(
+        ws / "sleepy.ipynb", "open('started', 'w').close()", "import time\ntime.sleep(120)"
+    )
     write_pipeline(ws, [{"id": "sleepy", "notebook": "sleepy.ipynb"}])
     process = subprocess.Popen(
         [sys.executable, "-m", "runnable_jupyter.cli", "run", PIPELINE],
-        cwd=ws, env=cli_env(), stdout=subprocess.PIPE, stderr=errors.open("wb"), bufsize=0,
+        cwd=ws,
+        env=cli_env(),
+        stdout=subprocess.PIPE,
+        stderr=errors.open("wb"),
+        bufsize=0,
         start_new_session=True,  # its own process group: a terminal's Ctrl-C reaches the group
     )
     try:
@@ -380,10 +404,21 @@ def test_ctrl_c_cancels_the_run_and_leaves_no_kernel(ws: Path, tmp_path: Path) -
 def test_run_on_a_terminal_draws_a_live_table(ws: Path, run_main) -> None:
     leader, follower = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "runnable_jupyter.cli", "run", PIPELINE, "--step", "c",
-         "--upstream"],
-        cwd=ws, env={**cli_env(), "TERM": "xterm"}, stdin=subprocess.DEVNULL,
-        stdout=follower, stderr=follower,
+        [
+            sys.executable,
+            "-m",
+            "runnable_jupyter.cli",
+            "run",
+            PIPELINE,
+            "--step",
+            "c",
+            "--upstream",
+        ],
+        cwd=ws,
+        env={**cli_env(), "TERM": "xterm"},
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=follower,
     )
     os.close(follower)
     output = b""
@@ -410,7 +445,9 @@ def test_run_on_a_terminal_draws_a_live_table(ws: Path, run_main) -> None:
         assert expected in text
     assert not re.search(r"\d\d:\d\d:\d\d c succeeded", text)
     assert statuses(show_json(run_main)) == {
-        "a": "not_selected", "b": "not_selected", "c": "succeeded"
+        "a": "not_selected",
+        "b": "not_selected",
+        "c": "succeeded",
     }
 
 

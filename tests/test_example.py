@@ -97,9 +97,19 @@ def test_catalog_holds_models_plots_and_report(finished_run) -> None:
     workspace, log, _ = finished_run
     store = CatalogStore(Path(log.catalog_dir))
     assert Path(log.catalog_dir) == (workspace / "wine.catalog").resolve()
-    for name in ("wine", "train", "test", "model_logreg", "model_forest", "profile",
-                 "metrics.json", "report.md", "confusion.png", "feature_histograms.png",
-                 "summary"):
+    for name in (
+        "wine",
+        "train",
+        "test",
+        "model_logreg",
+        "model_forest",
+        "profile",
+        "metrics.json",
+        "report.md",
+        "confusion.png",
+        "feature_histograms.png",
+        "summary",
+    ):
         assert store.exists(name), name
     assert hasattr(store.get("model_forest"), "predict")
     metrics = store.get("metrics.json")
@@ -117,10 +127,14 @@ def test_declarative_get_and_put_are_recorded(finished_run) -> None:
     _, log, _ = finished_run
     evaluate = log.steps["evaluate"].last_attempt
     assert {a.name for a in evaluate.catalog_reads} >= {
-        "model_logreg.pkl", "model_forest.pkl", "test.parquet"
+        "model_logreg.pkl",
+        "model_forest.pkl",
+        "test.parquet",
     }
     assert {a.name for a in evaluate.catalog_writes} == {
-        "metrics.json", "report.md", "confusion.png"
+        "metrics.json",
+        "report.md",
+        "confusion.png",
     }
     report = log.steps["report"].last_attempt
     assert {"metrics.json", "profile"} <= {a.name for a in report.catalog_reads}

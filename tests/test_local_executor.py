@@ -152,8 +152,10 @@ def test_kernel_death_fails_the_step_and_the_worker_lives_on(
 ) -> None:
     dies = write_notebook(
         tmp_path / "dies.ipynb",
-        ["import os, signal\nprint('worker', os.getppid(), flush=True)",
-         "os.kill(os.getpid(), signal.SIGKILL)"],
+        [
+            "import os, signal\nprint('worker', os.getppid(), flush=True)",
+            "os.kill(os.getpid(), signal.SIGKILL)",
+        ],
     )
     job = make_job(dies, "dies")
     result = executor.submit(job, ignore).result(60)

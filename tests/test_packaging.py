@@ -43,16 +43,23 @@ def run(*command: str, **kwargs) -> None:
     """Run a command; on failure, fail the test with the end of its output."""
     done = subprocess.run(command, capture_output=True, text=True, **kwargs)
     if done.returncode != 0:
-        pytest.fail(f"{' '.join(command)} exited {done.returncode}:\n"
-                    f"{(done.stdout + done.stderr)[-4000:]}")
+        pytest.fail(
+            f"{' '.join(command)} exited {done.returncode}:\n{(done.stdout + done.stderr)[-4000:]}"
+        )
 
 
 def clean_tree_copy(dest: Path) -> None:
     """Copy the files git would commit (tracked or untracked, not ignored), nothing built."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO, capture_output=True, check=True,
-    ).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = REPO / name
         if source.is_file():
@@ -70,8 +77,19 @@ def test_wheel_from_clean_tree_installs_both_extensions(tmp_path: Path):
     # jlpm ships with jupyterlab in this environment's bin folder.
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     env = os.environ | {"YARN_ENABLE_GLOBAL_CACHE": "1", "PATH": path}
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-        "-w", str(tmp_path / "dist"), str(tree), env=env, timeout=600)
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "-w",
+        str(tmp_path / "dist"),
+        str(tree),
+        env=env,
+        timeout=600,
+    )
     wheels = list((tmp_path / "dist").glob("runnable_jupyter-*.whl"))
     assert len(wheels) == 1, wheels
 

@@ -78,8 +78,13 @@ async def test_validate_content_from_a_newer_version_is_invalid_without_content(
 
 @pytest.mark.parametrize(
     "request_body",
-    [{}, {"pipeline": "p.pipeline.json", "content": {}}, {"pipline": "p.pipeline.json"},
-     {"pipeline": 3}, {"content": {}, "base": "no-such-folder"}],
+    [
+        {},
+        {"pipeline": "p.pipeline.json", "content": {}},
+        {"pipline": "p.pipeline.json"},
+        {"pipeline": 3},
+        {"content": {}, "base": "no-such-folder"},
+    ],
     ids=["neither", "both", "unknown-field", "not-a-string", "missing-base"],
 )
 async def test_validate_refuses_a_malformed_request(jp_fetch, request_body):
@@ -126,9 +131,19 @@ async def test_start_refuses_an_invalid_pipeline_with_its_problems_and_writes_no
         ({"pipeline": "p.pipeline.json", "skip_unchanged": "yes"}, 400, "bad_request"),
         ({"pipeline": "p.pipeline.json", "skip_unchanged": 1}, 400, "bad_request"),
     ],
-    ids=["missing", "unknown-step", "bad-mode", "mode-without-steps", "bad-parameter-name",
-         "parameters-not-object", "unknown-field", "steps-not-list", "no-pipeline",
-         "skip-unchanged-not-bool", "skip-unchanged-number"],
+    ids=[
+        "missing",
+        "unknown-step",
+        "bad-mode",
+        "mode-without-steps",
+        "bad-parameter-name",
+        "parameters-not-object",
+        "unknown-field",
+        "steps-not-list",
+        "no-pipeline",
+        "skip-unchanged-not-bool",
+        "skip-unchanged-number",
+    ],
 )
 async def test_start_refuses_a_bad_request_and_writes_nothing(
     jp_fetch, jp_root_dir, request_body, status, code
@@ -208,8 +223,11 @@ async def test_get_run_returns_the_run_log_with_root_relative_paths(jp_fetch, jp
 
 @pytest.mark.parametrize(
     ("run_id", "status", "code"),
-    [(UNKNOWN_RUN, 404, "run_not_found"), ("not-a-run-id", 400, "bad_request"),
-     ("20260101T000000-ABCDEF", 400, "bad_request")],
+    [
+        (UNKNOWN_RUN, 404, "run_not_found"),
+        ("not-a-run-id", 400, "bad_request"),
+        ("20260101T000000-ABCDEF", 400, "bad_request"),
+    ],
     ids=["unknown", "malformed", "uppercase"],
 )
 async def test_run_routes_check_the_run_id(jp_fetch, run_id, status, code):
@@ -236,7 +254,9 @@ async def test_step_log_is_read_from_any_offset_to_the_end(jp_fetch, jp_root_dir
     log = record_run(jp_root_dir, pipeline, StepStatus.succeeded, output)
     route = ("runs", log.run_id, "steps", "a", "log")
     assert await call(jp_fetch, "GET", *route) == (
-        200, {"text": output.decode(), "offset": len(output), "complete": True})
+        200,
+        {"text": output.decode(), "offset": len(output), "complete": True},
+    )
     code, chunk = await call(jp_fetch, "GET", *route, params={"offset": "9"})
     assert chunk == {"text": "héllo wörld\n", "offset": len(output), "complete": True}
     code, chunk = await call(jp_fetch, "GET", *route, params={"offset": str(len(output) + 50)})
@@ -257,8 +277,12 @@ async def test_step_log_of_a_running_step_holds_back_a_partial_character(jp_fetc
 
 @pytest.mark.parametrize(
     ("step_id", "params", "code"),
-    [("zz", {}, "unknown_step"), ("a", {"offset": "-1"}, "bad_request"),
-     ("a", {"offset": "ten"}, "bad_request"), ("a.b", {}, "bad_request")],
+    [
+        ("zz", {}, "unknown_step"),
+        ("a", {"offset": "-1"}, "bad_request"),
+        ("a", {"offset": "ten"}, "bad_request"),
+        ("a.b", {}, "bad_request"),
+    ],
     ids=["unknown-step", "negative-offset", "offset-not-a-number", "malformed-step-id"],
 )
 async def test_step_log_refuses_bad_steps_and_offsets(jp_fetch, jp_root_dir, step_id, params, code):

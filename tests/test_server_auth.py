@@ -48,8 +48,13 @@ def registered_routes(serverapp: Any) -> list[tuple[str, str, str]]:
     found = []
     for pattern, handler in extension.handlers:
         path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: SAMPLE_IDS[m.group(1)], pattern)
-        own = {verb for cls in handler.__mro__ if issubclass(cls, BaseHandler) for verb in VERBS
-               if verb in vars(cls)}
+        own = {
+            verb
+            for cls in handler.__mro__
+            if issubclass(cls, BaseHandler)
+            for verb in VERBS
+            if verb in vars(cls)
+        }
         found += [(verb.upper(), pattern, path) for verb in sorted(own)]
     return found
 
@@ -120,4 +125,3 @@ async def test_every_route_asks_the_authorizer_about_runnable_and_obeys_a_refusa
         action = expected_actions[verb, path.rsplit("/", 1)[-1]]
         assert RefusingAuthorizer.asked == [(action, "runnable")], (verb, path)
     assert files_under(jp_root_dir) == before
-

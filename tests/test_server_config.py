@@ -33,7 +33,10 @@ def test_configuration_reaches_the_run_manager(jp_serverapp, jp_root_dir):
     root = Path(jp_root_dir).resolve()
     assert manager.root == root
     assert (manager.max_parallel, manager.skip_tags, manager.default_timeout_s) == (
-        3, ["no-run"], 30.5)
+        3,
+        ["no-run"],
+        30.5,
+    )
     assert (manager.runs_root, manager.catalog_root) == (root / "all/runs", root / "all/catalogs")
 
 
@@ -64,8 +67,11 @@ def test_a_configured_folder_inside_the_root_may_be_absolute_or_relative(tmp_pat
 
 @pytest.mark.parametrize(
     ("trait", "value", "message"),
-    [("max_parallel", 0, "at least 1"), ("default_timeout_s", 0.0, "more than 0"),
-     ("skip_tags", ["ok", " "], "empty tags")],
+    [
+        ("max_parallel", 0, "at least 1"),
+        ("default_timeout_s", 0.0, "more than 0"),
+        ("skip_tags", ["ok", " "], "empty tags"),
+    ],
 )
 def test_invalid_settings_are_refused(trait, value, message):
     with pytest.raises(TraitError, match=message):

@@ -107,9 +107,7 @@ def test_openapi_document_passes_the_openapi_spec_validator(spec):
 
 
 def test_run_status_schema_ships_in_the_package_and_validates_emitted_events():
-    schema_file = importlib.resources.files("runnable_jupyter").joinpath(
-        "events/run-status.yaml"
-    )
+    schema_file = importlib.resources.files("runnable_jupyter").joinpath("events/run-status.yaml")
     schema = yaml.safe_load(schema_file.read_text())
     assert schema["$id"] == RUN_STATUS_SCHEMA_ID
     assert schema["version"] == str(RUN_STATUS_SCHEMA_VERSION)
@@ -128,10 +126,24 @@ def test_run_status_schema_ships_in_the_package_and_validates_emitted_events():
         forwarder.register_schema()  # idempotent: a second server in the same process
         for event in (
             RunEvent("run", "p.pipeline.json", "20260101T000000-abcdef", status="pending"),
-            RunEvent("step", "p.pipeline.json", "20260101T000000-abcdef", "a", "failed",
-                     error_name="ValueError", error_message="bad value: 3"),
-            RunEvent("progress", "p.pipeline.json", "20260101T000000-abcdef", "a", "running",
-                     cell=2, cells=5),
+            RunEvent(
+                "step",
+                "p.pipeline.json",
+                "20260101T000000-abcdef",
+                "a",
+                "failed",
+                error_name="ValueError",
+                error_message="bad value: 3",
+            ),
+            RunEvent(
+                "progress",
+                "p.pipeline.json",
+                "20260101T000000-abcdef",
+                "a",
+                "running",
+                cell=2,
+                cells=5,
+            ),
         ):
             forwarder.forward(event)
         loop.add_callback(loop.stop)

@@ -198,8 +198,9 @@ async def test_skip_unchanged_reuses_the_steps_of_an_earlier_run_without_running
         assert record["attempts"][-1]["output_notebook"] is None
     assert not list((jp_root_dir / log["run_dir"]).glob("*.ipynb"))  # no kernel ran
     give_up = time.monotonic() + 10  # events reach listeners a moment after the log changed
-    while not any(e["run_id"] == run_id and e["kind"] == "run" and e["status"] == "succeeded"
-                  for e in events):
+    while not any(
+        e["run_id"] == run_id and e["kind"] == "run" and e["status"] == "succeeded" for e in events
+    ):
         assert time.monotonic() < give_up, events
         await asyncio.sleep(0.05)
     cached = [(e["run_id"], e["step_id"]) for e in events if e["status"] == "cached"]
@@ -207,8 +208,9 @@ async def test_skip_unchanged_reuses_the_steps_of_an_earlier_run_without_running
 
 
 async def test_cancel_stops_a_running_run_and_a_second_start_waits_for_it(jp_fetch, jp_root_dir):
-    pipeline = write_pipeline(jp_root_dir, {"slow": {"parameters": {"sleep": 120}}, "after": {
-        "depends_on": ["slow"]}})
+    pipeline = write_pipeline(
+        jp_root_dir, {"slow": {"parameters": {"sleep": 120}}, "after": {"depends_on": ["slow"]}}
+    )
     run_id = await start(jp_fetch, pipeline)
     await wait_for_step(jp_fetch, run_id, "slow", "running")
 

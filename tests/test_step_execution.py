@@ -351,12 +351,17 @@ def test_declarative_catalog_globs_copy_in_before_and_out_after(tmp_path: Path) 
     (catalog / "raw" / "data.csv").write_text("a,b\n1,2\n")
     source = write_notebook(
         tmp_path / "work" / "declarative.ipynb",
-        ["rows = open('raw/data.csv').read().splitlines()\n"
-         "open('summary.txt', 'w').write(f'{len(rows)} rows')"],
+        [
+            "rows = open('raw/data.csv').read().splitlines()\n"
+            "open('summary.txt', 'w').write(f'{len(rows)} rows')"
+        ],
     )
     job = make_job(
-        source, tmp_path / "run", catalog_dir=str(catalog),
-        catalog_get=["raw/*.csv"], catalog_put=["summary.txt"],
+        source,
+        tmp_path / "run",
+        catalog_dir=str(catalog),
+        catalog_get=["raw/*.csv"],
+        catalog_put=["summary.txt"],
     )
     result = execute_step(job, print)
     assert result.status == StepStatus.succeeded, result.error
@@ -394,9 +399,11 @@ def test_catalog_put_matching_nothing_fails_after_the_run(tmp_path: Path) -> Non
 def test_notebook_catalog_api_accesses_are_recorded(tmp_path: Path) -> None:
     source = write_notebook(
         tmp_path / "work" / "api.ipynb",
-        ["from runnable_jupyter import catalog\n"
-         "catalog.put('numbers', [1, 2, 3])\n"
-         "assert catalog.get('numbers') == [1, 2, 3]"],
+        [
+            "from runnable_jupyter import catalog\n"
+            "catalog.put('numbers', [1, 2, 3])\n"
+            "assert catalog.get('numbers') == [1, 2, 3]"
+        ],
     )
     result = execute_step(make_job(source, tmp_path / "run"), print)
     assert result.status == StepStatus.succeeded, result.error
@@ -413,8 +420,11 @@ def test_kernel_dying_at_start_up_fails_with_its_stderr(
     crash = "import sys; sys.stderr.write('ModuleNotFoundError: no ipykernel here\\n'); sys.exit(3)"
     (spec / "kernel.json").write_text(
         json.dumps(
-            {"argv": [sys.executable, "-c", crash, "{connection_file}"],
-             "display_name": "Broken", "language": "python"}
+            {
+                "argv": [sys.executable, "-c", crash, "{connection_file}"],
+                "display_name": "Broken",
+                "language": "python",
+            }
         )
     )
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
@@ -441,8 +451,11 @@ def test_a_kernel_that_dies_while_starting_is_started_once_more(
     )
     (spec / "kernel.json").write_text(
         json.dumps(
-            {"argv": [sys.executable, "-c", launcher, str(marker), "{connection_file}"],
-             "display_name": "Flaky", "language": "python"}
+            {
+                "argv": [sys.executable, "-c", launcher, str(marker), "{connection_file}"],
+                "display_name": "Flaky",
+                "language": "python",
+            }
         )
     )
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))

@@ -84,8 +84,12 @@ def location() -> Path:
 def put(name: str, obj: Any) -> Path:
     """Store `obj` under `name`; returns the file written."""
     store = _store()
-    access = store.put(name, obj, step=os.environ.get(ENV_STEP_ID) or None,
-                       run_id=os.environ.get(ENV_RUN_ID) or None)
+    access = store.put(
+        name,
+        obj,
+        step=os.environ.get(ENV_STEP_ID) or None,
+        run_id=os.environ.get(ENV_RUN_ID) or None,
+    )
     _log("write", access)
     return Path(access.path)
 
@@ -249,8 +253,10 @@ def _discover() -> Path:
     if len(matching) == 1:
         return matching[0]
     subject = f"notebook {notebook}" if notebook else f"a notebook in {cwd}"
-    how = (f"choose with catalog.use('path/to{PIPELINE_SUFFIX}') or the environment variable "
-           f"{ENV_PIPELINE} (or {ENV_CATALOG_DIR} for a catalog folder)")
+    how = (
+        f"choose with catalog.use('path/to{PIPELINE_SUFFIX}') or the environment variable "
+        f"{ENV_PIPELINE} (or {ENV_CATALOG_DIR} for a catalog folder)"
+    )
     if not matching:
         raise CatalogError(
             f"no pipeline has a step running {subject} (searched *{PIPELINE_SUFFIX} in "
@@ -309,11 +315,15 @@ def _missing(name: str, folder: Path, pipeline: Path | None, store: CatalogStore
     else:
         producers = _producers(name, pipeline)
         if producers:
-            origin = (f"it is produced by step {' and '.join(producers)} of {pipeline}: "
-                      "run that step first")
+            origin = (
+                f"it is produced by step {' and '.join(producers)} of {pipeline}: "
+                "run that step first"
+            )
         else:
-            origin = (f"no step of {pipeline} puts it (neither a catalog.put glob nor a "
-                      f"catalog.put('{name}', ...) call)")
+            origin = (
+                f"no step of {pipeline} puts it (neither a catalog.put glob nor a "
+                f"catalog.put('{name}', ...) call)"
+            )
     return CatalogMissing(
         f"'{name}' is not in the catalog {folder}; {origin}. The catalog holds: {have}",
         {"name": name, "catalog": str(folder), "available": available},
@@ -328,10 +338,16 @@ def _log(op: str, access: CatalogAccess) -> None:
     log_file = os.environ.get(ENV_ACCESS_LOG)
     if not log_file:
         return
-    line = json.dumps({
-        "op": op, "name": access.name, "sha256": access.sha256, "size": access.size,
-        "path": access.path, "time": datetime.now(timezone.utc).isoformat(),
-    })
+    line = json.dumps(
+        {
+            "op": op,
+            "name": access.name,
+            "sha256": access.sha256,
+            "size": access.size,
+            "path": access.path,
+            "time": datetime.now(timezone.utc).isoformat(),
+        }
+    )
     with open(log_file, "a", encoding="utf-8") as handle:
         handle.write(line + "\n")
 

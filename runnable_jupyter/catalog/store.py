@@ -33,8 +33,13 @@ CHUNK = 1 << 20
 # format -> file extension of entries written by put()
 EXTENSIONS = {"parquet": ".parquet", "npy": ".npy", "json": ".json", "pickle": ".pkl"}
 # how get() loads plain files (declarative puts, path() files) by their extension
-FORMAT_BY_EXTENSION = {".parquet": "parquet", ".npy": "npy", ".json": "json", ".pkl": "pickle",
-                       ".pickle": "pickle"}
+FORMAT_BY_EXTENSION = {
+    ".parquet": "parquet",
+    ".npy": "npy",
+    ".json": "json",
+    ".pkl": "pickle",
+    ".pickle": "pickle",
+}
 _SERIES_COLUMN = "__series__"
 # (format, writer of the file content, extra metadata)
 Encoder = tuple[str, Callable[[IO[bytes]], None], dict[str, Any]]
@@ -194,8 +199,9 @@ class CatalogStore:
 
     # -- entries -----------------------------------------------------------------------------
 
-    def put(self, name: str, obj: Any, *, step: str | None = None,
-            run_id: str | None = None) -> CatalogAccess:
+    def put(
+        self, name: str, obj: Any, *, step: str | None = None, run_id: str | None = None
+    ) -> CatalogAccess:
         check_name(name)
         fmt, write, extra = _encoder_for(obj)
         target = self.directory / f"{name}{EXTENSIONS[fmt]}"
@@ -242,8 +248,9 @@ class CatalogStore:
         self.directory.mkdir(parents=True, exist_ok=True)
         return self.directory / name
 
-    def record_file(self, name_or_relpath: str, step: str | None = None,
-                    run_id: str | None = None) -> CatalogAccess:
+    def record_file(
+        self, name_or_relpath: str, step: str | None = None, run_id: str | None = None
+    ) -> CatalogAccess:
         check_name(name_or_relpath, allow_subfolders=True)
         file = self.directory / name_or_relpath
         if not file.is_file():
@@ -296,20 +303,23 @@ class CatalogStore:
         for relative in matches:
             source = self.directory / relative
             sha256, size = _copy_hashing(source, Path(dest_dir) / relative)
-            accesses.append(CatalogAccess(name=relative.as_posix(), sha256=sha256, size=size,
-                                          path=str(source)))
+            accesses.append(
+                CatalogAccess(name=relative.as_posix(), sha256=sha256, size=size, path=str(source))
+            )
         return accesses
 
-    def copy_out(self, globs: list[str], src_dir: Path, *, step: str | None,
-                 run_id: str | None) -> list[CatalogAccess]:
+    def copy_out(
+        self, globs: list[str], src_dir: Path, *, step: str | None, run_id: str | None
+    ) -> list[CatalogAccess]:
         """Copy files matching `globs` (relative to `src_dir`) into the catalog, with metadata."""
         matches = self._match_all(globs, Path(src_dir), "in the step's folder")
         accesses = []
         for relative in matches:
             target = self.directory / relative
             _copy_hashing(Path(src_dir) / relative, target)
-            accesses.append(self._write_metadata(relative.as_posix(), target, "file", step,
-                                                 run_id, {}))
+            accesses.append(
+                self._write_metadata(relative.as_posix(), target, "file", step, run_id, {})
+            )
         return accesses
 
     # -- internals ---------------------------------------------------------------------------
@@ -324,11 +334,19 @@ class CatalogStore:
             return {"name": name, "file": name, "format": "file"}
         raise CatalogError(f"'{name}' is not in the catalog {self.directory}", {"name": name})
 
-    def _write_metadata(self, name: str, file: Path, fmt: str, step: str | None,
-                        run_id: str | None, extra: dict[str, Any]) -> CatalogAccess:
+    def _write_metadata(
+        self,
+        name: str,
+        file: Path,
+        fmt: str,
+        step: str | None,
+        run_id: str | None,
+        extra: dict[str, Any],
+    ) -> CatalogAccess:
         stat = file.stat()
-        access = CatalogAccess(name=name, sha256=sha256_of(file), size=stat.st_size,
-                               path=str(file), time=_now())
+        access = CatalogAccess(
+            name=name, sha256=sha256_of(file), size=stat.st_size, path=str(file), time=_now()
+        )
         meta = {
             "name": name,
             "file": file.relative_to(self.directory).as_posix(),

@@ -60,7 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     run = command("run", "run all steps or a selection")
     run.add_argument("pipeline", metavar="PIPELINE")
     run.add_argument(
-        "--step", action="append", default=[], metavar="ID",
+        "--step",
+        action="append",
+        default=[],
+        metavar="ID",
         help="run this step (repeatable); without --upstream/--downstream only these steps",
     )
     direction = run.add_mutually_exclusive_group()
@@ -69,7 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--downstream", action="store_true", help="also run what depends on them"
     )
     run.add_argument(
-        "-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
+        "-p",
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
         help="override a parameter; VALUE is parsed as JSON when it can be, else a string",
     )
     run.add_argument("--max-parallel", type=positive_int, metavar="N", help="steps at once")
@@ -77,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout", type=positive_float, metavar="S", help="per-step time limit in seconds"
     )
     run.add_argument(
-        "--skip-unchanged", action="store_true",
+        "--skip-unchanged",
+        action="store_true",
         help="reuse the results of steps whose notebook, parameters and catalog inputs did not "
         "change since they last succeeded (they show as cached); `retry` keeps this choice",
     )
@@ -185,7 +193,10 @@ def cmd_run(args: argparse.Namespace, root: Path) -> int:
         raise CliError("--upstream and --downstream need at least one --step ID")
     with follower(root, args.max_parallel, args.timeout) as follow:
         log = follow.manager.start(
-            relative, steps=args.step, mode=mode, parameters=parameters,
+            relative,
+            steps=args.step,
+            mode=mode,
+            parameters=parameters,
             skip_unchanged=args.skip_unchanged,
         )
         return follow(log)
@@ -370,4 +381,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_INVALID
-

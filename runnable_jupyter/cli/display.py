@@ -97,8 +97,7 @@ def selection_text(log: RunLog) -> str:
 
 def summary_line(log: RunLog) -> str:
     return (
-        f"run {log.run_id} {log.status.value} in {seconds(run_duration(log))} "
-        f"({counts_text(log)})"
+        f"run {log.run_id} {log.status.value} in {seconds(run_duration(log))} ({counts_text(log)})"
     )
 
 

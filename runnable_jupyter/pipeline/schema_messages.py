@@ -78,9 +78,12 @@ def describe_schema_error(error: ValidationError) -> Iterator[tuple[tuple[str | 
             if name not in allowed:
                 close = difflib.get_close_matches(name, allowed, n=1)
                 fix = f"did you mean {close[0]!r}?" if close else "rename or remove it"
-                yield (name,), (
-                    f"unknown field {name!r} in {_field_context(path)}: {fix} "
-                    f"(allowed fields: {', '.join(allowed)})"
+                yield (
+                    (name,),
+                    (
+                        f"unknown field {name!r} in {_field_context(path)}: {fix} "
+                        f"(allowed fields: {', '.join(allowed)})"
+                    ),
                 )
     elif kind == "required" and isinstance(instance, dict):
         for name in value:
@@ -96,9 +99,12 @@ def describe_schema_error(error: ValidationError) -> Iterator[tuple[tuple[str | 
             shown = "" if isinstance(instance, (dict, list)) else f" ({_short(instance)})"
             yield (), f"{subject} must be {wanted}, not {got}{shown}"
     elif kind == "pattern" and path[-1:] == ["id"]:
-        yield (), (
-            f"step id {instance!r} may contain only letters, digits, '_' and '-' (no spaces, "
-            f"dots or slashes): use e.g. {_safe_id_example(str(instance))!r}"
+        yield (
+            (),
+            (
+                f"step id {instance!r} may contain only letters, digits, '_' and '-' (no spaces, "
+                f"dots or slashes): use e.g. {_safe_id_example(str(instance))!r}"
+            ),
         )
     elif kind == "minimum":
         yield (), f"{subject} must be at least {value}, not {_short(instance)}"

@@ -56,9 +56,7 @@ def step_fingerprint(
 
 def upstream_executed(records: Mapping[str, StepRecord], dependencies: Iterable[str]) -> bool:
     """True when a dependency really ran in this run (rule 3); cached or not selected did not."""
-    return any(
-        d in records and records[d].status == StepStatus.succeeded for d in dependencies
-    )
+    return any(d in records and records[d].status == StepStatus.succeeded for d in dependencies)
 
 
 def find_reusable_attempt(

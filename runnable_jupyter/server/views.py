@@ -97,4 +97,3 @@ def step_log_chunk(log: RunLog, step_id: str, offset: int, root: Path) -> dict[s
         "offset": start + len(chunk) - held_back,
         "complete": finished and at_end,
     }
-

@@ -98,12 +98,23 @@ describe('pipeline file format', () => {
       version: 1,
       steps: [{ id: 'a', notebook: 'a.ipynb', depends_on: [], extra: true }]
     });
-    expect(JSON.parse(text).steps[0]).toEqual({ id: 'a', notebook: 'a.ipynb', extra: true });
-    expect(Object.keys(JSON.parse(text).steps[0])).toEqual(['id', 'notebook', 'extra']);
+    expect(JSON.parse(text).steps[0]).toEqual({
+      id: 'a',
+      notebook: 'a.ipynb',
+      extra: true
+    });
+    expect(Object.keys(JSON.parse(text).steps[0])).toEqual([
+      'id',
+      'notebook',
+      'extra'
+    ]);
   });
 
   it('reads an empty file as an empty pipeline', () => {
-    expect(parsePipeline('  \n')).toEqual({ ok: true, document: { version: 1, steps: [] } });
+    expect(parsePipeline('  \n')).toEqual({
+      ok: true,
+      document: { version: 1, steps: [] }
+    });
   });
 
   it('reports bad JSON and undrawable documents', () => {
@@ -111,19 +122,27 @@ describe('pipeline file format', () => {
     expect(bad.ok).toBe(false);
     expect((bad as any).problems[0].message).toMatch(/not valid JSON/);
     expect(parsePipeline('[1]').ok).toBe(false);
-    expect((parsePipeline('{"version": 1}') as any).problems[0].pointer).toBe('/steps');
-    expect((parsePipeline('{"steps": [{"id": 3}]}') as any).problems[0].pointer).toBe(
-      '/steps/0'
+    expect((parsePipeline('{"version": 1}') as any).problems[0].pointer).toBe(
+      '/steps'
     );
+    expect(
+      (parsePipeline('{"steps": [{"id": 3}]}') as any).problems[0].pointer
+    ).toBe('/steps/0');
   });
 
   it('finds the smallest replacement between two texts', () => {
-    expect(minimalEdit('abcdef', 'abXYef')).toEqual({ start: 2, end: 4, text: 'XY' });
+    expect(minimalEdit('abcdef', 'abXYef')).toEqual({
+      start: 2,
+      end: 4,
+      text: 'XY'
+    });
     expect(minimalEdit('abc', 'abc')).toEqual({ start: 3, end: 3, text: '' });
     expect(minimalEdit('', 'new')).toEqual({ start: 0, end: 0, text: 'new' });
     const before = 'aaa';
     const edit = minimalEdit(before, 'aaaa');
-    expect(before.slice(0, edit.start) + edit.text + before.slice(edit.end)).toBe('aaaa');
+    expect(
+      before.slice(0, edit.start) + edit.text + before.slice(edit.end)
+    ).toBe('aaaa');
   });
 });
 
@@ -131,17 +150,31 @@ describe('graph edits', () => {
   it('adds a dependency from source to target', () => {
     const result = addDependency(pipeline(['a'], ['b']), 'a', 'b');
     expect(result.ok).toBe(true);
-    expect(dependencies((result as any).document)).toEqual([{ source: 'a', target: 'b' }]);
+    expect(dependencies((result as any).document)).toEqual([
+      { source: 'a', target: 'b' }
+    ]);
   });
 
   it('refuses cycles, self-loops, duplicates and unknown steps', () => {
     const chain = pipeline(['a'], ['b', ['a']], ['c', ['b']]);
     expect(wouldCreateCycle(chain, 'c', 'a')).toBe(true);
     expect(wouldCreateCycle(chain, 'a', 'c')).toBe(false);
-    expect(addDependency(chain, 'c', 'a')).toEqual({ ok: false, reason: 'cycle' });
-    expect(addDependency(chain, 'a', 'a')).toEqual({ ok: false, reason: 'self' });
-    expect(addDependency(chain, 'a', 'b')).toEqual({ ok: false, reason: 'exists' });
-    expect(addDependency(chain, 'a', 'zz')).toEqual({ ok: false, reason: 'unknown' });
+    expect(addDependency(chain, 'c', 'a')).toEqual({
+      ok: false,
+      reason: 'cycle'
+    });
+    expect(addDependency(chain, 'a', 'a')).toEqual({
+      ok: false,
+      reason: 'self'
+    });
+    expect(addDependency(chain, 'a', 'b')).toEqual({
+      ok: false,
+      reason: 'exists'
+    });
+    expect(addDependency(chain, 'a', 'zz')).toEqual({
+      ok: false,
+      reason: 'unknown'
+    });
   });
 
   it('removes steps with their edges, and single edges', () => {
@@ -172,14 +205,20 @@ describe('graph edits', () => {
   });
 
   it('sets and removes step fields', () => {
-    const doc = updateStep(pipeline(['a']), 'a', { kernel: 'python3', timeout_s: 5 });
+    const doc = updateStep(pipeline(['a']), 'a', {
+      kernel: 'python3',
+      timeout_s: 5
+    });
     expect(doc.steps[0]).toMatchObject({ kernel: 'python3', timeout_s: 5 });
     const cleared = updateStep(doc, 'a', { kernel: undefined });
     expect('kernel' in cleared.steps[0]).toBe(false);
   });
 
   it('stores rounded positions', () => {
-    const doc = setPositions(pipeline(['a'], ['b']), new Map([['b', { x: 1.6, y: -2.2 }]]));
+    const doc = setPositions(
+      pipeline(['a'], ['b']),
+      new Map([['b', { x: 1.6, y: -2.2 }]])
+    );
     expect(doc.steps[0].position).toBeUndefined();
     expect(doc.steps[1].position).toEqual({ x: 2, y: -2 });
   });
@@ -187,7 +226,9 @@ describe('graph edits', () => {
 
 describe('adding notebooks', () => {
   it('derives sanitized step ids from file names', () => {
-    expect(stepIdFromNotebook('data/Load Data (v2).ipynb')).toBe('Load_Data_v2');
+    expect(stepIdFromNotebook('data/Load Data (v2).ipynb')).toBe(
+      'Load_Data_v2'
+    );
     expect(stepIdFromNotebook('été.ipynb')).toBe('t');
     expect(stepIdFromNotebook('…….ipynb')).toBe('step');
   });
@@ -215,7 +256,10 @@ describe('adding notebooks', () => {
       'proj/pipes/load data.ipynb',
       'proj/pipes/load data.ipynb'
     ]);
-    expect(result.alreadyPresent).toEqual(['proj/train.ipynb', 'proj/pipes/load data.ipynb']);
+    expect(result.alreadyPresent).toEqual([
+      'proj/train.ipynb',
+      'proj/pipes/load data.ipynb'
+    ]);
     expect(result.added).toEqual(['train_2', 'load_data']);
     expect(result.document.steps.slice(1)).toEqual([
       { id: 'train_2', notebook: '../../other/train.ipynb' },
@@ -248,7 +292,8 @@ describe('the pipeline schema shared with the engine', () => {
     expect(STEP_ID_PATTERN.test('train_model-2')).toBe(true);
     expect(STEP_ID_PATTERN.test('bad id')).toBe(false);
     expect(STEP_ID_PATTERN.source).toBe(
-      require('../../runnable_jupyter/pipeline/pipeline.schema.json').$defs.step.properties.id.pattern
+      require('../../runnable_jupyter/pipeline/pipeline.schema.json').$defs.step
+        .properties.id.pattern
     );
   });
 });

@@ -14,8 +14,14 @@ describe('step fields', () => {
     expect(parseParameters('{"n": 3}')).toEqual({ ok: true, value: { n: 3 } });
     expect(parseParameters('  ')).toEqual({ ok: true, value: undefined });
     expect(parseParameters('{}')).toEqual({ ok: true, value: undefined });
-    expect(parseParameters('[1]')).toMatchObject({ ok: false, reason: 'not-object' });
-    expect(parseParameters('{n: 3}')).toMatchObject({ ok: false, reason: 'json' });
+    expect(parseParameters('[1]')).toMatchObject({
+      ok: false,
+      reason: 'not-object'
+    });
+    expect(parseParameters('{n: 3}')).toMatchObject({
+      ok: false,
+      reason: 'json'
+    });
     expect(parametersText(undefined)).toBe('');
     expect(parametersText({ n: 3 })).toBe('{\n  "n": 3\n}');
   });

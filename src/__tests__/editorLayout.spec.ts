@@ -2,7 +2,11 @@
  * Auto layout: the ELK input, the placement of new steps, and a real elkjs run.
  */
 import { computeLayout } from '../editor/layout';
-import { buildLayoutInput, NODE_WIDTH, placeMissing } from '../editor/layoutGraph';
+import {
+  buildLayoutInput,
+  NODE_WIDTH,
+  placeMissing
+} from '../editor/layoutGraph';
 import { IPipelineDocument } from '../editor/pipelineFormat';
 
 const diamond: IPipelineDocument = {
@@ -18,7 +22,12 @@ const diamond: IPipelineDocument = {
 describe('layout input', () => {
   it('has one node per step and one edge per known dependency', () => {
     const input = buildLayoutInput(diamond, 'left-to-right');
-    expect(input.children.map(c => c.id)).toEqual(['load', 'left', 'right', 'report']);
+    expect(input.children.map(c => c.id)).toEqual([
+      'load',
+      'left',
+      'right',
+      'report'
+    ]);
     expect(input.edges.map(e => `${e.sources[0]}>${e.targets[0]}`)).toEqual([
       'load>left',
       'load>right',
@@ -26,9 +35,9 @@ describe('layout input', () => {
       'right>report'
     ]);
     expect(input.layoutOptions['elk.direction']).toBe('RIGHT');
-    expect(buildLayoutInput(diamond, 'top-to-bottom').layoutOptions['elk.direction']).toBe(
-      'DOWN'
-    );
+    expect(
+      buildLayoutInput(diamond, 'top-to-bottom').layoutOptions['elk.direction']
+    ).toBe('DOWN');
   });
 
   it('places only the steps without a position, shifted like the placed ones', () => {
@@ -43,7 +52,9 @@ describe('layout input', () => {
       ['a', { x: 0, y: 0 }],
       ['b', { x: 300, y: 10 }]
     ]);
-    expect([...placeMissing(doc, computed)]).toEqual([['b', { x: 1300, y: 510 }]]);
+    expect([...placeMissing(doc, computed)]).toEqual([
+      ['b', { x: 1300, y: 510 }]
+    ]);
   });
 });
 

@@ -69,7 +69,12 @@ function runLog(overrides: Partial<IRunLog> = {}): IRunLog {
             cell_progress: [2, 4],
             catalog_reads: [],
             catalog_writes: [],
-            error: { name: 'ValueError', message: 'bad', traceback: '', cell_index: 4 }
+            error: {
+              name: 'ValueError',
+              message: 'bad',
+              traceback: '',
+              cell_index: 4
+            }
           }
         ]
       }
@@ -100,7 +105,11 @@ describe('statesFromRunLog', () => {
       outputNotebook: 'sub/etl.runs/20261122T101500-3fa9c1/a.ipynb',
       error: null
     });
-    expect(states.get('b')?.error).toEqual({ name: 'ValueError', message: 'bad', cellIndex: 4 });
+    expect(states.get('b')?.error).toEqual({
+      name: 'ValueError',
+      message: 'bad',
+      cellIndex: 4
+    });
   });
 
   it('gives a step without attempts only its status', () => {
@@ -124,7 +133,12 @@ describe('parseRunStatusEvent', () => {
       error_name: '',
       error_message: ''
     });
-    expect(event).toMatchObject({ kind: 'progress', step_id: 'a', cell: 3, cells: 12 });
+    expect(event).toMatchObject({
+      kind: 'progress',
+      step_id: 'a',
+      cell: 3,
+      cells: 12
+    });
     expect(event?.error_name).toBeUndefined();
   });
 
@@ -132,16 +146,26 @@ describe('parseRunStatusEvent', () => {
     const event = parseRunStatusEvent({
       schema_id: RUN_STATUS_SCHEMA_ID,
       data: {
-        pipeline: 'p', run_id: 'r', kind: 'step', step_id: 'b', status: 'failed',
-        error_name: 'KeyError', error_message: 'x: y'
+        pipeline: 'p',
+        run_id: 'r',
+        kind: 'step',
+        step_id: 'b',
+        status: 'failed',
+        error_name: 'KeyError',
+        error_message: 'x: y'
       }
     });
-    expect(event).toMatchObject({ error_name: 'KeyError', error_message: 'x: y' });
+    expect(event).toMatchObject({
+      error_name: 'KeyError',
+      error_message: 'x: y'
+    });
   });
 
   it('ignores other schemas and malformed events', () => {
     expect(parseRunStatusEvent({ schema_id: 'other', run_id: 'r' })).toBeNull();
-    expect(parseRunStatusEvent({ schema_id: RUN_STATUS_SCHEMA_ID, kind: 'step' })).toBeNull();
+    expect(
+      parseRunStatusEvent({ schema_id: RUN_STATUS_SCHEMA_ID, kind: 'step' })
+    ).toBeNull();
     expect(parseRunStatusEvent(null)).toBeNull();
   });
 });
@@ -151,7 +175,14 @@ describe('applyEvent', () => {
 
   it('starts a running attempt, clearing the previous outcome', () => {
     const before = new Map([
-      ['a', { status: 'failed' as const, error: { name: 'E', message: 'm' }, durationS: 3 }]
+      [
+        'a',
+        {
+          status: 'failed' as const,
+          error: { name: 'E', message: 'm' },
+          durationS: 3
+        }
+      ]
     ]);
     const after = applyEvent(before, stepEvent({ status: 'running' }), start);
     expect(after.get('a')).toMatchObject({
@@ -164,16 +195,35 @@ describe('applyEvent', () => {
   });
 
   it('counts cells from progress events', () => {
-    const running = applyEvent(new Map(), stepEvent({ status: 'running' }), start);
-    const progressed = applyEvent(running, stepEvent({ kind: 'progress', cell: 3, cells: 12 }));
-    expect(progressed.get('a')).toMatchObject({ status: 'running', cell: 3, cells: 12 });
+    const running = applyEvent(
+      new Map(),
+      stepEvent({ status: 'running' }),
+      start
+    );
+    const progressed = applyEvent(
+      running,
+      stepEvent({ kind: 'progress', cell: 3, cells: 12 })
+    );
+    expect(progressed.get('a')).toMatchObject({
+      status: 'running',
+      cell: 3,
+      cells: 12
+    });
   });
 
   it('finishes with a duration and the failure', () => {
-    const running = applyEvent(new Map(), stepEvent({ status: 'running' }), start);
+    const running = applyEvent(
+      new Map(),
+      stepEvent({ status: 'running' }),
+      start
+    );
     const failed = applyEvent(
       running,
-      stepEvent({ status: 'failed', error_name: 'ValueError', error_message: 'bad' }),
+      stepEvent({
+        status: 'failed',
+        error_name: 'ValueError',
+        error_message: 'bad'
+      }),
       new Date(start.getTime() + 2500)
     );
     expect(failed.get('a')).toMatchObject({
@@ -185,8 +235,15 @@ describe('applyEvent', () => {
 
   it('ignores run events and unknown statuses', () => {
     const states = new Map([['a', { status: 'pending' as const }]]);
-    expect(applyEvent(states, stepEvent({ kind: 'run', step_id: '', status: 'running' }))).toEqual(states);
-    expect(applyEvent(states, stepEvent({ status: 'exploded' }))).toEqual(states);
+    expect(
+      applyEvent(
+        states,
+        stepEvent({ kind: 'run', step_id: '', status: 'running' })
+      )
+    ).toEqual(states);
+    expect(applyEvent(states, stepEvent({ status: 'exploded' }))).toEqual(
+      states
+    );
   });
 });
 
@@ -204,8 +261,14 @@ describe('history helpers', () => {
     const first = summaryFromRunLog(runLog());
     const other = { ...first, run_id: 'other' };
     const updated = { ...first, status: 'succeeded' as const };
-    expect(upsertSummary([other, first], updated).map(s => s.status)).toEqual(['failed', 'succeeded']);
-    expect(upsertSummary([first], other).map(s => s.run_id)).toEqual(['other', first.run_id]);
+    expect(upsertSummary([other, first], updated).map(s => s.status)).toEqual([
+      'failed',
+      'succeeded'
+    ]);
+    expect(upsertSummary([first], other).map(s => s.run_id)).toEqual([
+      'other',
+      first.run_id
+    ]);
   });
 
   it('offers a retry only for a finished run with failed steps', () => {
@@ -224,10 +287,19 @@ describe('history helpers', () => {
 
 describe('formatting', () => {
   it('parses run parameters as a JSON object', () => {
-    expect(parseRunParameters('{"n": 3}')).toEqual({ ok: true, value: { n: 3 } });
+    expect(parseRunParameters('{"n": 3}')).toEqual({
+      ok: true,
+      value: { n: 3 }
+    });
     expect(parseRunParameters('  ')).toEqual({ ok: true, value: {} });
-    expect(parseRunParameters('[1]')).toMatchObject({ ok: false, reason: 'not-object' });
-    expect(parseRunParameters('{n: 3}')).toMatchObject({ ok: false, reason: 'syntax' });
+    expect(parseRunParameters('[1]')).toMatchObject({
+      ok: false,
+      reason: 'not-object'
+    });
+    expect(parseRunParameters('{n: 3}')).toMatchObject({
+      ok: false,
+      reason: 'syntax'
+    });
   });
 
   it('prefills parameters as pretty JSON', () => {

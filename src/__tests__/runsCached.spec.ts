@@ -2,7 +2,10 @@
  * Incremental runs (skip unchanged steps): the request sent, cached steps' origin in the step
  * states, and the minimap's status colours.
  */
-import { minimapNodeColor, MINIMAP_IDLE_COLOR } from '../editor/graph/minimapColors';
+import {
+  minimapNodeColor,
+  MINIMAP_IDLE_COLOR
+} from '../editor/graph/minimapColors';
 import { IRunLog, IStepRecord } from '../runs/dto';
 import { startRunRequest } from '../runs/requests';
 import { applyEvent, statesFromRunLog } from '../runs/stepStates';
@@ -60,17 +63,31 @@ function runLog(steps: Record<string, IStepRecord>): IRunLog {
 
 describe('startRunRequest', () => {
   it('asks the server to skip unchanged steps only when chosen', () => {
-    expect(startRunRequest('p.pipeline.json', ['a'], 'only', { n: 1 })).toEqual({
-      pipeline: 'p.pipeline.json',
-      steps: ['a'],
-      mode: 'only',
-      parameters: { n: 1 }
-    });
+    expect(startRunRequest('p.pipeline.json', ['a'], 'only', { n: 1 })).toEqual(
+      {
+        pipeline: 'p.pipeline.json',
+        steps: ['a'],
+        mode: 'only',
+        parameters: { n: 1 }
+      }
+    );
     expect(
-      startRunRequest('p.pipeline.json', [], 'all', {}, { skipUnchanged: false })
+      startRunRequest(
+        'p.pipeline.json',
+        [],
+        'all',
+        {},
+        { skipUnchanged: false }
+      )
     ).not.toHaveProperty('skip_unchanged');
     expect(
-      startRunRequest('p.pipeline.json', ['a', 'b'], 'all', {}, { skipUnchanged: true })
+      startRunRequest(
+        'p.pipeline.json',
+        ['a', 'b'],
+        'all',
+        {},
+        { skipUnchanged: true }
+      )
     ).toEqual({
       pipeline: 'p.pipeline.json',
       steps: ['a', 'b'],
@@ -109,7 +126,9 @@ describe('cached steps in the step states', () => {
 
   it('ignores cached_from on a step that is not cached', () => {
     const states = statesFromRunLog(
-      runLog({ a: record('a', { cached_from: { run_id: EARLIER_RUN_ID, attempt: 1 } }) })
+      runLog({
+        a: record('a', { cached_from: { run_id: EARLIER_RUN_ID, attempt: 1 } })
+      })
     );
     expect(states.get('a')?.cachedFrom).toBeUndefined();
   });
@@ -132,12 +151,21 @@ describe('cached steps in the step states', () => {
       time: '2026-11-22T10:16:00Z'
     };
     const cached = applyEvent(before, { ...event, status: 'cached' });
-    expect(cached.get('a')?.cachedFrom).toEqual({ runId: EARLIER_RUN_ID, attempt: 1 });
+    expect(cached.get('a')?.cachedFrom).toEqual({
+      runId: EARLIER_RUN_ID,
+      attempt: 1
+    });
 
     const running = applyEvent(cached, { ...event, status: 'running' });
-    expect(running.get('a')).toMatchObject({ status: 'running', cachedFrom: null });
+    expect(running.get('a')).toMatchObject({
+      status: 'running',
+      cachedFrom: null
+    });
     const succeeded = applyEvent(running, { ...event, status: 'succeeded' });
-    expect(succeeded.get('a')).toMatchObject({ status: 'succeeded', cachedFrom: null });
+    expect(succeeded.get('a')).toMatchObject({
+      status: 'succeeded',
+      cachedFrom: null
+    });
   });
 
   it('does not invent an origin for a cached event before the run log arrives', () => {
@@ -148,7 +176,10 @@ describe('cached steps in the step states', () => {
       step_id: 'b',
       status: 'cached'
     });
-    expect(states.get('b')).toMatchObject({ status: 'cached', cachedFrom: null });
+    expect(states.get('b')).toMatchObject({
+      status: 'cached',
+      cachedFrom: null
+    });
   });
 });
 
@@ -161,7 +192,12 @@ describe('minimapNodeColor', () => {
   });
 
   it('falls back to a neutral theme colour for steps without an outcome', () => {
-    for (const status of ['idle', 'pending', 'not_selected', undefined] as const) {
+    for (const status of [
+      'idle',
+      'pending',
+      'not_selected',
+      undefined
+    ] as const) {
       expect(minimapNodeColor(status)).toBe(MINIMAP_IDLE_COLOR);
     }
     expect(MINIMAP_IDLE_COLOR).toMatch(/^var\(--jp-/);

@@ -17,17 +17,23 @@ describe('skip tags', () => {
       'parameters',
       'skip-execution'
     ]);
-    expect(withSkip(['skip-execution'], true, 'skip-execution', skipTags)).toEqual([
+    expect(
+      withSkip(['skip-execution'], true, 'skip-execution', skipTags)
+    ).toEqual(['skip-execution']);
+    expect(withSkip(undefined, true, 'skip-execution', skipTags)).toEqual([
       'skip-execution'
     ]);
-    expect(withSkip(undefined, true, 'skip-execution', skipTags)).toEqual(['skip-execution']);
   });
 
   it('removes every skip tag so the cell runs again', () => {
-    expect(withSkip(['a', 'skip', 'skip-execution', 'b'], false, 'skip-execution', skipTags)).toEqual([
-      'a',
-      'b'
-    ]);
+    expect(
+      withSkip(
+        ['a', 'skip', 'skip-execution', 'b'],
+        false,
+        'skip-execution',
+        skipTags
+      )
+    ).toEqual(['a', 'b']);
   });
 
   it('reads only string tags', () => {

@@ -22,11 +22,15 @@ describe('status labels', () => {
   });
 
   it('shows cell progress only while a step runs', () => {
-    expect(stepProgressLabel({ status: 'running', cell: 2, cells: 5 }, trans)).toBe(
-      'cell 2 of 5'
+    expect(
+      stepProgressLabel({ status: 'running', cell: 2, cells: 5 }, trans)
+    ).toBe('cell 2 of 5');
+    expect(stepProgressLabel({ status: 'running', cells: 5 }, trans)).toBe(
+      'cell 0 of 5'
     );
-    expect(stepProgressLabel({ status: 'running', cells: 5 }, trans)).toBe('cell 0 of 5');
-    expect(stepProgressLabel({ status: 'succeeded', cell: 5, cells: 5 }, trans)).toBeNull();
+    expect(
+      stepProgressLabel({ status: 'succeeded', cell: 5, cells: 5 }, trans)
+    ).toBeNull();
     expect(stepProgressLabel(undefined, trans)).toBeNull();
   });
 });
@@ -42,9 +46,13 @@ describe('durations', () => {
   });
 
   it('measures elapsed time from an ISO start', () => {
-    expect(elapsedSeconds('2026-11-22T10:00:00Z', Date.parse('2026-11-22T10:00:07Z'))).toBe(7);
+    expect(
+      elapsedSeconds('2026-11-22T10:00:00Z', Date.parse('2026-11-22T10:00:07Z'))
+    ).toBe(7);
     expect(elapsedSeconds(null, 0)).toBeNull();
-    expect(durationBetween('2026-11-22T10:00:00Z', '2026-11-22T10:01:00Z')).toBe(60);
+    expect(
+      durationBetween('2026-11-22T10:00:00Z', '2026-11-22T10:01:00Z')
+    ).toBe(60);
     expect(durationBetween('2026-11-22T10:00:00Z', null)).toBeNull();
   });
 });

@@ -15,7 +15,10 @@ export interface IProblemsProps {
   onOpenAsText: () => void;
 }
 
-function ProblemItem(props: { problem: IProblem; trans: TranslationBundle }): JSX.Element {
+function ProblemItem(props: {
+  problem: IProblem;
+  trans: TranslationBundle;
+}): JSX.Element {
   const { problem, trans } = props;
   return (
     <li className="jp-runnable-problem" data-pointer={problem.pointer}>

@@ -47,7 +47,9 @@ export async function findPipelines(
       const items = (listing.content ?? []) as Contents.IModel[];
       found.push(
         ...items
-          .filter(item => item.type === 'file' && item.name.endsWith(PIPELINE_SUFFIX))
+          .filter(
+            item => item.type === 'file' && item.name.endsWith(PIPELINE_SUFFIX)
+          )
           .map(item => item.path)
           .sort()
       );
@@ -117,7 +119,9 @@ export interface IAddToPipelineOptions {
 }
 
 /** Add the notebooks to the active pipeline editor, asking for a pipeline when none is open. */
-export async function addToPipeline(options: IAddToPipelineOptions): Promise<void> {
+export async function addToPipeline(
+  options: IAddToPipelineOptions
+): Promise<void> {
   const { notebooks, tracker, docManager, contents, trans } = options;
   if (notebooks.length === 0) {
     return;
@@ -128,7 +132,9 @@ export async function addToPipeline(options: IAddToPipelineOptions): Promise<voi
     if (!path) {
       return;
     }
-    editor = docManager.openOrReveal(path, FACTORY_NAME) as PipelineEditor | undefined ?? null;
+    editor =
+      (docManager.openOrReveal(path, FACTORY_NAME) as
+        PipelineEditor | undefined) ?? null;
     if (!editor) {
       return;
     }
@@ -150,7 +156,10 @@ export async function addToPipeline(options: IAddToPipelineOptions): Promise<voi
   }
   if (outcome.added.length === 0 && outcome.alreadyPresent.length === 0) {
     Notification.warning(
-      trans.__('%1 cannot be edited until its problems are fixed.', editor.context.localPath),
+      trans.__(
+        '%1 cannot be edited until its problems are fixed.',
+        editor.context.localPath
+      ),
       { autoClose: 5000 }
     );
   }

@@ -34,12 +34,14 @@ export namespace CommandIDs {
 
 const layoutIcon = new LabIcon({
   name: 'runnable-jupyter:auto-layout',
-  svgstr: `<svg xmlns="http://www.w3.org/2000/svg" width="16" viewBox="0 0 24 24"><g class="jp-icon3" fill="#616161"><rect x="2" y="9" width="5" height="6" rx="1"/><rect x="10" y="3" width="5" height="6" rx="1"/><rect x="10" y="15" width="5" height="6" rx="1"/><rect x="18" y="9" width="4" height="6" rx="1"/></g></svg>`
+  svgstr:
+    '<svg xmlns="http://www.w3.org/2000/svg" width="16" viewBox="0 0 24 24"><g class="jp-icon3" fill="#616161"><rect x="2" y="9" width="5" height="6" rx="1"/><rect x="10" y="3" width="5" height="6" rx="1"/><rect x="10" y="15" width="5" height="6" rx="1"/><rect x="18" y="9" width="4" height="6" rx="1"/></g></svg>'
 });
 
 const fitIcon = new LabIcon({
   name: 'runnable-jupyter:fit-view',
-  svgstr: `<svg xmlns="http://www.w3.org/2000/svg" width="16" viewBox="0 0 24 24"><path class="jp-icon3" fill="#616161" d="M3 3h7v2H5v5H3zm11 0h7v7h-2V5h-5zM3 14h2v5h5v2H3zm16 0h2v7h-7v-2h5z"/></svg>`
+  svgstr:
+    '<svg xmlns="http://www.w3.org/2000/svg" width="16" viewBox="0 0 24 24"><path class="jp-icon3" fill="#616161" d="M3 3h7v2H5v5H3zm11 0h7v7h-2V5h-5zM3 14h2v5h5v2H3zm16 0h2v7h-7v-2h5z"/></svg>'
 });
 
 export interface ICommandDeps {
@@ -80,23 +82,33 @@ export function registerCommands(deps: ICommandDeps): void {
   const { app, tracker, docManager, browser, trans } = deps;
   const { commands } = app;
   const hasEditor = () => currentEditor(tracker) !== null;
-  const editable = () => currentEditor(tracker)?.model.document !== null && hasEditor();
+  const editable = () =>
+    currentEditor(tracker)?.model.document !== null && hasEditor();
 
   commands.addCommand(CommandIDs.createPipeline, {
     label: args =>
-      args.isLauncher || args.isMenu ? trans.__('Pipeline') : trans.__('New Pipeline'),
-    caption: trans.__('Create an empty pipeline file (*.pipeline.json) and open it'),
+      args.isLauncher || args.isMenu
+        ? trans.__('Pipeline')
+        : trans.__('New Pipeline'),
+    caption: trans.__(
+      'Create an empty pipeline file (*.pipeline.json) and open it'
+    ),
     icon: args => (args.isPalette ? undefined : pipelineIcon),
     execute: async args => {
       const folder = (args.cwd as string) ?? browser?.model.path ?? '';
-      const path = await createPipelineFile(app.serviceManager.contents, folder);
+      const path = await createPipelineFile(
+        app.serviceManager.contents,
+        folder
+      );
       return docManager.openOrReveal(path, FACTORY_NAME);
     }
   });
 
   commands.addCommand(CommandIDs.addToPipeline, {
     label: trans.__('Add to Pipeline'),
-    caption: trans.__('Add the selected notebooks as steps of the active pipeline'),
+    caption: trans.__(
+      'Add the selected notebooks as steps of the active pipeline'
+    ),
     icon: addIcon,
     isEnabled: () => selectedNotebooks(browser).length > 0,
     execute: args =>
@@ -130,7 +142,8 @@ export function registerCommands(deps: ICommandDeps): void {
     label: trans.__('Delete Selected Steps'),
     caption: trans.__('Remove the selected steps and their dependencies'),
     icon: deleteIcon,
-    isEnabled: () => editable() && (currentEditor(tracker)?.selection.length ?? 0) > 0,
+    isEnabled: () =>
+      editable() && (currentEditor(tracker)?.selection.length ?? 0) > 0,
     execute: () => {
       const editor = currentEditor(tracker);
       const selection = editor?.selection ?? [];
@@ -179,7 +192,9 @@ export function registerCommands(deps: ICommandDeps): void {
   tracker.currentChanged.connect(() => commands.notifyCommandChanged());
   tracker.widgetAdded.connect((_, editor) => {
     editor.selectionChanged.connect(() => commands.notifyCommandChanged());
-    (editor as PipelineEditor).model.changed.connect(() => commands.notifyCommandChanged());
+    (editor as PipelineEditor).model.changed.connect(() =>
+      commands.notifyCommandChanged()
+    );
   });
 }
 

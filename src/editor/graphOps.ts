@@ -192,7 +192,10 @@ export function setPositions(
     steps: document.steps.map(step => {
       const position = positions.get(step.id);
       return position
-        ? { ...step, position: { x: Math.round(position.x), y: Math.round(position.y) } }
+        ? {
+            ...step,
+            position: { x: Math.round(position.x), y: Math.round(position.y) }
+          }
         : step;
     })
   };
@@ -227,7 +230,11 @@ function normalizeSegments(path: string): string[] {
     if (part === '' || part === '.') {
       continue;
     }
-    if (part === '..' && result.length > 0 && result[result.length - 1] !== '..') {
+    if (
+      part === '..' &&
+      result.length > 0 &&
+      result[result.length - 1] !== '..'
+    ) {
       result.pop();
     } else {
       result.push(part);

@@ -20,11 +20,25 @@ import { IMainMenu } from '@jupyterlab/mainmenu';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
-import { IPipelineEditor, IPipelineEditorTracker, IRunService } from '../tokens';
-import { CommandIDs, openStepNotebook, PALETTE_COMMANDS, registerCommands } from './commands';
+import {
+  IPipelineEditor,
+  IPipelineEditorTracker,
+  IRunService
+} from '../tokens';
+import {
+  CommandIDs,
+  openStepNotebook,
+  PALETTE_COMMANDS,
+  registerCommands
+} from './commands';
 import { pipelineIcon } from './icons';
 import { EditorSettings, RunStatusSource } from './settings';
-import { FACTORY_NAME, FILE_TYPE_NAME, PipelineEditor, PipelineEditorFactory } from './widget';
+import {
+  FACTORY_NAME,
+  FILE_TYPE_NAME,
+  PipelineEditor,
+  PipelineEditorFactory
+} from './widget';
 
 const PLUGIN_ID = 'runnable-jupyter:editor';
 
@@ -74,7 +88,9 @@ const editorPlugin: JupyterFrontEndPlugin<IPipelineEditorTracker> = {
       icon: pipelineIcon
     });
 
-    const tracker = new WidgetTracker<IPipelineEditor>({ namespace: 'runnable-pipeline' });
+    const tracker = new WidgetTracker<IPipelineEditor>({
+      namespace: 'runnable-pipeline'
+    });
     const factory = new PipelineEditorFactory(
       {
         name: FACTORY_NAME,
@@ -100,8 +116,10 @@ const editorPlugin: JupyterFrontEndPlugin<IPipelineEditorTracker> = {
         trans,
         kernelNames: () =>
           Object.keys(app.serviceManager.kernelspecs.specs?.kernelspecs ?? {}),
-        openStep: (editor, stepId) => openStepNotebook(docManager, editor, stepId),
-        openAsText: editor => docManager.openOrReveal(editor.context.path, 'Editor')
+        openStep: (editor, stepId) =>
+          openStepNotebook(docManager, editor, stepId),
+        openAsText: editor =>
+          docManager.openOrReveal(editor.context.path, 'Editor')
       }
     );
     factory.widgetCreated.connect((_, widget) => {
@@ -114,7 +132,9 @@ const editorPlugin: JupyterFrontEndPlugin<IPipelineEditorTracker> = {
       settingRegistry
         .load(PLUGIN_ID)
         .then(loaded => settings.track(loaded))
-        .catch(reason => console.warn('runnable-jupyter: editor settings', reason));
+        .catch(reason =>
+          console.warn('runnable-jupyter: editor settings', reason)
+        );
     }
 
     if (restorer) {
@@ -161,10 +181,17 @@ const editorStatusPlugin: JupyterFrontEndPlugin<void> = {
   autoStart: true,
   requires: [IPipelineEditorTracker],
   optional: [IRunService],
-  activate: (_: JupyterFrontEnd, __: IPipelineEditorTracker, runService: IRunService | null) => {
+  activate: (
+    _: JupyterFrontEnd,
+    __: IPipelineEditorTracker,
+    runService: IRunService | null
+  ) => {
     runStatus.service = runService;
   }
 };
 
 /** The plugins of this part. */
-export const editorPlugins: JupyterFrontEndPlugin<any>[] = [editorPlugin, editorStatusPlugin];
+export const editorPlugins: JupyterFrontEndPlugin<any>[] = [
+  editorPlugin,
+  editorStatusPlugin
+];

@@ -72,7 +72,9 @@ export function placeMissing(
   document: IPipelineDocument,
   computed: ReadonlyMap<string, IPosition>
 ): Map<string, IPosition> {
-  const placed = document.steps.filter(step => step.position && computed.has(step.id));
+  const placed = document.steps.filter(
+    step => step.position && computed.has(step.id)
+  );
   let dx = 0;
   let dy = 0;
   if (placed.length > 0) {

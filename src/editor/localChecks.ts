@@ -10,7 +10,10 @@ function findCycles(document: IPipelineDocument): string[][] {
   // Duplicate ids (reported separately) pool their dependencies.
   const dependsOn = new Map<string, string[]>();
   for (const step of document.steps) {
-    dependsOn.set(step.id, [...(dependsOn.get(step.id) ?? []), ...(step.depends_on ?? [])]);
+    dependsOn.set(step.id, [
+      ...(dependsOn.get(step.id) ?? []),
+      ...(step.depends_on ?? [])
+    ]);
   }
   const state = new Map<string, 'visiting' | 'done'>();
   const cycles: string[][] = [];
@@ -43,7 +46,9 @@ function findCycles(document: IPipelineDocument): string[][] {
 export function localProblems(document: IPipelineDocument): IProblem[] {
   const problems: IProblem[] = [];
   const counts = new Map<string, number>();
-  document.steps.forEach(step => counts.set(step.id, (counts.get(step.id) ?? 0) + 1));
+  document.steps.forEach(step =>
+    counts.set(step.id, (counts.get(step.id) ?? 0) + 1)
+  );
   document.steps.forEach((step, index) => {
     if (!STEP_ID_PATTERN.test(step.id)) {
       problems.push({

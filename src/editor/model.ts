@@ -97,7 +97,9 @@ export class PipelineEditorModel implements IDisposable {
 
   setSelection(ids: ReadonlyArray<string>): void {
     const known = new Set(this._steps.map(step => step.id));
-    const next = ids.filter((id, index) => known.has(id) && ids.indexOf(id) === index);
+    const next = ids.filter(
+      (id, index) => known.has(id) && ids.indexOf(id) === index
+    );
     if (
       next.length === this._selection.length &&
       next.every((id, index) => id === this._selection[index])
@@ -197,7 +199,9 @@ export class PipelineEditorModel implements IDisposable {
   }
 
   /** Add notebooks as steps, placed by the layout, and select them. */
-  async addNotebooks(paths: ReadonlyArray<string>): Promise<IAddNotebooksOutcome> {
+  async addNotebooks(
+    paths: ReadonlyArray<string>
+  ): Promise<IAddNotebooksOutcome> {
     await this.context.ready;
     const document = this.document;
     if (!document) {
@@ -285,21 +289,28 @@ export class PipelineEditorModel implements IDisposable {
     window.clearTimeout(this._validateTimer);
     let content: unknown;
     try {
-      content = text.trim() === '' ? { version: 1, steps: [] } : JSON.parse(text);
+      content =
+        text.trim() === '' ? { version: 1, steps: [] } : JSON.parse(text);
     } catch {
       // Bad JSON: the parse error is the whole story.
-      this._problems = this._state.kind === 'invalid' ? this._state.problems : [];
+      this._problems =
+        this._state.kind === 'invalid' ? this._state.problems : [];
       this._validationSource = 'local';
       return;
     }
     this._validationSource = 'pending';
     const generation = ++this._validationGeneration;
     this._validateTimer = window.setTimeout(async () => {
-      const result = await validatePipeline(content, this.pipelineDir, this.document);
+      const result = await validatePipeline(
+        content,
+        this.pipelineDir,
+        this.document
+      );
       if (generation !== this._validationGeneration || this._isDisposed) {
         return;
       }
-      const parseProblems = this._state.kind === 'invalid' ? this._state.problems : [];
+      const parseProblems =
+        this._state.kind === 'invalid' ? this._state.problems : [];
       this._problems =
         result.problems.length > 0 || parseProblems.length === 0
           ? result.problems

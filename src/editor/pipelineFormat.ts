@@ -104,7 +104,11 @@ export function parsePipeline(text: string): ParseResult {
     return {
       ok: false,
       problems: [
-        { pointer: '', step: null, message: 'The file must hold a JSON object.' }
+        {
+          pointer: '',
+          step: null,
+          message: 'The file must hold a JSON object.'
+        }
       ]
     };
   }
@@ -129,7 +133,8 @@ export function parsePipeline(text: string): ParseResult {
     ) {
       problems.push({
         pointer: `/steps/${index}`,
-        step: isPlainObject(step) && typeof step.id === 'string' ? step.id : null,
+        step:
+          isPlainObject(step) && typeof step.id === 'string' ? step.id : null,
         message: 'Each step needs a string "id" and a string "notebook".'
       });
     }
@@ -188,7 +193,11 @@ export function minimalEdit(
   after: string
 ): { start: number; end: number; text: string } {
   let start = 0;
-  while (start < before.length && start < after.length && before[start] === after[start]) {
+  while (
+    start < before.length &&
+    start < after.length &&
+    before[start] === after[start]
+  ) {
     start++;
   }
   let endBefore = before.length;

@@ -32,6 +32,9 @@ export async function validatePipeline(
     return { problems: reply.errors ?? [], source: 'server' };
   } catch (error) {
     console.warn('runnable-jupyter: server validation unavailable', error);
-    return { problems: fallback ? localProblems(fallback) : [], source: 'local' };
+    return {
+      problems: fallback ? localProblems(fallback) : [],
+      source: 'local'
+    };
   }
 }

@@ -26,10 +26,13 @@ function EditorBody(props: IEditorViewOptions): JSX.Element {
   const { model, settings, trans } = props;
   const state = model.state;
   if (state.kind === 'loading') {
-    return <div className="jp-runnable-editor-loading">{trans.__('Loading…')}</div>;
+    return (
+      <div className="jp-runnable-editor-loading">{trans.__('Loading…')}</div>
+    );
   }
   if (state.kind === 'invalid') {
-    const problems = model.problems.length > 0 ? model.problems : state.problems;
+    const problems =
+      model.problems.length > 0 ? model.problems : state.problems;
     return (
       <ProblemsPanel
         problems={problems}
@@ -55,7 +58,11 @@ function EditorBody(props: IEditorViewOptions): JSX.Element {
           trans={trans}
           onOpenStep={props.onOpenStep}
         />
-        <PropertiesPanel model={model} trans={trans} kernelNames={props.kernelNames} />
+        <PropertiesPanel
+          model={model}
+          trans={trans}
+          kernelNames={props.kernelNames}
+        />
       </div>
     </>
   );

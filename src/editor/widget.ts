@@ -1,7 +1,11 @@
 /**
  * The pipeline editor document widget and its factory.
  */
-import { DocumentRegistry, DocumentWidget, ABCWidgetFactory } from '@jupyterlab/docregistry';
+import {
+  DocumentRegistry,
+  DocumentWidget,
+  ABCWidgetFactory
+} from '@jupyterlab/docregistry';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 
@@ -32,7 +36,10 @@ export class PipelineEditor
     context: DocumentRegistry.IContext<DocumentRegistry.IModel>,
     services: IPipelineEditorServices
   ) {
-    const model = new PipelineEditorModel(context, () => services.settings.direction);
+    const model = new PipelineEditorModel(
+      context,
+      () => services.settings.direction
+    );
     const content = new PipelineEditorView({
       model,
       settings: services.settings,
@@ -98,7 +105,10 @@ export class PipelineEditor
   }
 
   private _stepsChanged = new Signal<IPipelineEditor, void>(this);
-  private _selectionChanged = new Signal<IPipelineEditor, ReadonlyArray<string>>(this);
+  private _selectionChanged = new Signal<
+    IPipelineEditor,
+    ReadonlyArray<string>
+  >(this);
 }
 
 export class PipelineEditorFactory extends ABCWidgetFactory<

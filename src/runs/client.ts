@@ -39,7 +39,11 @@ export class RunsClient {
   }
 
   /** The step's output from `offset` on (stdout/stderr as it happens). */
-  stepLog(runId: string, stepId: string, offset: number): Promise<IStepLogReply> {
+  stepLog(
+    runId: string,
+    stepId: string,
+    offset: number
+  ): Promise<IStepLogReply> {
     return this._request<IStepLogReply>(
       `${runPath(runId)}/steps/${encodeURIComponent(stepId)}/log?offset=${offset}`
     );
@@ -50,10 +54,16 @@ export class RunsClient {
   }
 
   retry(runId: string, force = false): Promise<IRetryReply> {
-    return this._request<IRetryReply>(`${runPath(runId)}/retry`, 'POST', { force });
+    return this._request<IRetryReply>(`${runPath(runId)}/retry`, 'POST', {
+      force
+    });
   }
 
-  private _request<T>(endPoint: string, method = 'GET', body?: unknown): Promise<T> {
+  private _request<T>(
+    endPoint: string,
+    method = 'GET',
+    body?: unknown
+  ): Promise<T> {
     const init: RequestInit = { method };
     if (body !== undefined) {
       init.body = JSON.stringify(body);

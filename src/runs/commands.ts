@@ -2,7 +2,12 @@
  * The run commands. Their menu entries and shortcuts are declared in schema/runs.json.
  */
 import { JupyterFrontEnd } from '@jupyterlab/application';
-import { Dialog, ICommandPalette, Notification, showDialog } from '@jupyterlab/apputils';
+import {
+  Dialog,
+  ICommandPalette,
+  Notification,
+  showDialog
+} from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import {
   fastForwardIcon,
@@ -34,16 +39,22 @@ function iconOutsidePalette(icon: LabIcon) {
     args.isPalette ? undefined : icon;
 }
 
-export function addRunCommands(app: JupyterFrontEnd, options: IRunCommandOptions): void {
+export function addRunCommands(
+  app: JupyterFrontEnd,
+  options: IRunCommandOptions
+): void {
   const { model, trans } = options;
   const { commands } = app;
 
   const run = async (mode: RunMode): Promise<void> => {
     const runId = await model.run(mode);
     if (runId === null && model.actionError) {
-      Notification.error(trans.__('The run did not start: %1', model.actionError), {
-        autoClose: 8000
-      });
+      Notification.error(
+        trans.__('The run did not start: %1', model.actionError),
+        {
+          autoClose: 8000
+        }
+      );
     } else if (runId === null && model.parametersProblem) {
       options.showPanel();
     }
@@ -114,7 +125,9 @@ export function addRunCommands(app: JupyterFrontEnd, options: IRunCommandOptions
 
   commands.addCommand(CommandIDs.cancelRun, {
     label: trans.__('Cancel Run'),
-    caption: trans.__('Stop the run in progress: running steps are stopped, pending ones dropped'),
+    caption: trans.__(
+      'Stop the run in progress: running steps are stopped, pending ones dropped'
+    ),
     icon: iconOutsidePalette(stopIcon),
     isEnabled: () => model.canCancel(),
     execute: () => model.cancel()
@@ -122,7 +135,9 @@ export function addRunCommands(app: JupyterFrontEnd, options: IRunCommandOptions
 
   commands.addCommand(CommandIDs.retryRun, {
     label: trans.__('Retry'),
-    caption: trans.__('Run the failed and cancelled steps of the shown run again'),
+    caption: trans.__(
+      'Run the failed and cancelled steps of the shown run again'
+    ),
     icon: iconOutsidePalette(refreshIcon),
     isEnabled: () => model.canRetry(),
     execute: () => model.retry()
@@ -144,7 +159,9 @@ export function addRunCommands(app: JupyterFrontEnd, options: IRunCommandOptions
     CommandIDs.retryRun
   ];
   // Menus and palette re-read isEnabled whenever the panel's state changes.
-  model.changed.connect(() => stateful.forEach(id => commands.notifyCommandChanged(id)));
+  model.changed.connect(() =>
+    stateful.forEach(id => commands.notifyCommandChanged(id))
+  );
 
   const category = trans.__('Pipeline');
   for (const command of [...stateful, CommandIDs.showRunPanel]) {

@@ -25,8 +25,12 @@ export function parseRunParameters(text: string): ParametersParse {
 }
 
 /** The text that prefills the parameters box. */
-export function formatParameters(parameters: Readonly<Record<string, unknown>>): string {
-  return Object.keys(parameters).length === 0 ? '{}' : JSON.stringify(parameters, null, 2);
+export function formatParameters(
+  parameters: Readonly<Record<string, unknown>>
+): string {
+  return Object.keys(parameters).length === 0
+    ? '{}'
+    : JSON.stringify(parameters, null, 2);
 }
 
 /** An ISO time shown in the local time zone: "2026-11-22 10:15:00". */

@@ -55,7 +55,8 @@ const runsPlugin: JupyterFrontEndPlugin<IRunService> = {
         .then(settings => {
           const apply = () => {
             confirmRunAll = settings.get('confirmRunAll').composite !== false;
-            model.skipUnchanged = settings.get('skipUnchanged').composite === true;
+            model.skipUnchanged =
+              settings.get('skipUnchanged').composite === true;
           };
           apply();
           settings.changed.connect(apply);
@@ -65,13 +66,19 @@ const runsPlugin: JupyterFrontEndPlugin<IRunService> = {
               settings
                 .set('skipUnchanged', value)
                 .catch(reason =>
-                  console.error('runnable-jupyter: could not save skipUnchanged', reason)
+                  console.error(
+                    'runnable-jupyter: could not save skipUnchanged',
+                    reason
+                  )
                 );
             }
           });
         })
         .catch(reason =>
-          console.error(`runnable-jupyter: could not load the ${PLUGIN_ID} settings`, reason)
+          console.error(
+            `runnable-jupyter: could not load the ${PLUGIN_ID} settings`,
+            reason
+          )
         );
     }
 

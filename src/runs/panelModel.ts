@@ -64,7 +64,8 @@ export class RunPanelModel implements IDisposable {
       return '';
     }
     return (
-      this._parametersText.get(editor.pipelinePath) ?? formatParameters(editor.parameters)
+      this._parametersText.get(editor.pipelinePath) ??
+      formatParameters(editor.parameters)
     );
   }
 
@@ -114,7 +115,9 @@ export class RunPanelModel implements IDisposable {
   }
 
   setAllChecked(checked: boolean): void {
-    this._editor?.setSelection(checked ? this._editor.steps.map(step => step.id) : []);
+    this._editor?.setSelection(
+      checked ? this._editor.steps.map(step => step.id) : []
+    );
   }
 
   canRun(mode: RunMode): boolean {
@@ -122,7 +125,9 @@ export class RunPanelModel implements IDisposable {
     if (!editor || this.activeRunId !== null) {
       return false;
     }
-    return mode === 'all' ? editor.steps.length > 0 : editor.selection.length > 0;
+    return mode === 'all'
+      ? editor.steps.length > 0
+      : editor.selection.length > 0;
   }
 
   canCancel(): boolean {
@@ -131,7 +136,11 @@ export class RunPanelModel implements IDisposable {
 
   canRetry(): boolean {
     const path = this.pipelinePath;
-    return path !== null && this.activeRunId === null && canRetry(this.service.shownRun(path));
+    return (
+      path !== null &&
+      this.activeRunId === null &&
+      canRetry(this.service.shownRun(path))
+    );
   }
 
   /**
@@ -150,15 +159,24 @@ export class RunPanelModel implements IDisposable {
       return null;
     }
     this._problem = null;
-    const steps = mode === 'all' ? editor.steps.map(step => step.id) : [...editor.selection];
+    const steps =
+      mode === 'all'
+        ? editor.steps.map(step => step.id)
+        : [...editor.selection];
     return this._act(async () => {
       // Save first: the server runs the pipeline file as it is on disk.
       if (editor.context.model.dirty) {
         await editor.context.save();
       }
-      return this.service.startRun(editor.pipelinePath, steps, mode, parsed.value, {
-        skipUnchanged: this._skipUnchanged
-      });
+      return this.service.startRun(
+        editor.pipelinePath,
+        steps,
+        mode,
+        parsed.value,
+        {
+          skipUnchanged: this._skipUnchanged
+        }
+      );
     });
   }
 
@@ -226,7 +244,10 @@ export class RunPanelModel implements IDisposable {
   }
 
   private _onRunsChanged(_: RunService, pipelinePath: string): void {
-    if (this.pipelinePath !== null && pipelinePath === normalizePath(this.pipelinePath)) {
+    if (
+      this.pipelinePath !== null &&
+      pipelinePath === normalizePath(this.pipelinePath)
+    ) {
       this._changed.emit();
     }
   }

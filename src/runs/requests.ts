@@ -11,7 +11,12 @@ export function startRunRequest(
   parameters: Record<string, unknown> = {},
   options: IStartRunOptions = {}
 ): IStartRunRequest {
-  const request: IStartRunRequest = { pipeline, steps: [...steps], mode, parameters };
+  const request: IStartRunRequest = {
+    pipeline,
+    steps: [...steps],
+    mode,
+    parameters
+  };
   // Sent only when asked for, so servers without incremental runs still accept the request.
   if (options.skipUnchanged) {
     request.skip_unchanged = true;

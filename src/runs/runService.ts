@@ -48,7 +48,10 @@ export class RunService implements IRunService, IDisposable {
     this._client = options.client ?? new RunsClient();
     this._events = options.events ?? null;
     this._events?.stream.connect(this._onEvent, this);
-    this._refetcher = new Debouncer(() => this._refetchDirty(), REFETCH_DEBOUNCE_MS);
+    this._refetcher = new Debouncer(
+      () => this._refetchDirty(),
+      REFETCH_DEBOUNCE_MS
+    );
     this._poll = new Poll({
       factory: () => this._pollActiveRuns(),
       frequency: { interval: POLL_INTERVAL_MS, backoff: true, max: 30 * 1000 },
@@ -108,7 +111,8 @@ export class RunService implements IRunService, IDisposable {
   async showRun(pipelinePath: string, runId: string): Promise<void> {
     const path = normalizePath(pipelinePath);
     const entry = this._entry(path);
-    entry.pinned = runId !== entry.activeRunId && runId !== entry.history[0]?.run_id;
+    entry.pinned =
+      runId !== entry.activeRunId && runId !== entry.history[0]?.run_id;
     this._switchShown(entry, runId, null);
     this._changed.emit(path);
     await this._refresh(path, runId);
@@ -215,7 +219,10 @@ export class RunService implements IRunService, IDisposable {
     this._markDirty(path);
   }
 
-  private async _loadHistory(path: string, entry: IPipelineRuns): Promise<void> {
+  private async _loadHistory(
+    path: string,
+    entry: IPipelineRuns
+  ): Promise<void> {
     try {
       entry.history = await this._client.list(path);
       entry.error = null;
@@ -265,7 +272,11 @@ export class RunService implements IRunService, IDisposable {
   }
 
   /** Step states = the log's, then the events received since the fetch began. */
-  private _applyLog(entry: IPipelineRuns, log: IRunLog, seenEvents: number): void {
+  private _applyLog(
+    entry: IPipelineRuns,
+    log: IRunLog,
+    seenEvents: number
+  ): void {
     entry.shownLog = log;
     entry.recentEvents = entry.recentEvents.slice(seenEvents);
     entry.states = entry.recentEvents.reduce<Map<string, IStepState>>(
@@ -274,7 +285,11 @@ export class RunService implements IRunService, IDisposable {
     );
   }
 
-  private _switchShown(entry: IPipelineRuns, runId: string, log: IRunLog | null): void {
+  private _switchShown(
+    entry: IPipelineRuns,
+    runId: string,
+    log: IRunLog | null
+  ): void {
     entry.shownRunId = runId;
     entry.recentEvents = [];
     entry.shownLog = null;

@@ -18,7 +18,10 @@ import { RunPanelModel } from './panelModel';
  * Index of the cell to show in an executed notebook: the first cell with an error output
  * (papermill inserts cells, so the source index may be off by a few), else `fallback`.
  */
-function failingCellIndex(panel: NotebookPanel, fallback: number | null | undefined): number {
+function failingCellIndex(
+  panel: NotebookPanel,
+  fallback: number | null | undefined
+): number {
   const cells = panel.content.widgets;
   const index = cells.findIndex(cell => {
     if (cell.model.type !== 'code') {
@@ -32,7 +35,7 @@ function failingCellIndex(panel: NotebookPanel, fallback: number | null | undefi
     }
     return false;
   });
-  return index >= 0 ? index : fallback ?? -1;
+  return index >= 0 ? index : (fallback ?? -1);
 }
 
 export function createStepActions(
@@ -42,7 +45,10 @@ export function createStepActions(
 ): IStepActions {
   const logWidgets = new Map<string, MainAreaWidget<StepLogView>>();
 
-  const openOutput = async (stepId: string, state: IStepState): Promise<void> => {
+  const openOutput = async (
+    stepId: string,
+    state: IStepState
+  ): Promise<void> => {
     if (!state.outputNotebook) {
       return;
     }
@@ -81,7 +87,11 @@ export function createStepActions(
     const widget = new MainAreaWidget({ content });
     widget.id = `jp-runnable-step-log-${runId}-${stepId}`;
     widget.title.label = trans.__('Log: %1', stepId);
-    widget.title.caption = trans.__('Output of step %1 in run %2', stepId, runId);
+    widget.title.caption = trans.__(
+      'Output of step %1 in run %2',
+      stepId,
+      runId
+    );
     widget.title.closable = true;
     widget.disposed.connect(() => logWidgets.delete(key));
     logWidgets.set(key, widget);
@@ -92,7 +102,10 @@ export function createStepActions(
   return {
     openOutput: (stepId, state) => {
       openOutput(stepId, state).catch(error =>
-        console.warn(`runnable-jupyter: could not open the output of ${stepId}`, error)
+        console.warn(
+          `runnable-jupyter: could not open the output of ${stepId}`,
+          error
+        )
       );
     },
     showLog

@@ -105,7 +105,9 @@ export function parseRunStatusEvent(emission: unknown): IRunStatusEvent | null {
     return null;
   }
   const data = (
-    typeof record.data === 'object' && record.data !== null ? record.data : record
+    typeof record.data === 'object' && record.data !== null
+      ? record.data
+      : record
   ) as Record<string, unknown>;
   const kind = data.kind;
   if (
@@ -198,7 +200,7 @@ export function applyEvent(
         ? previous.error
         : null,
     // Which run a cached step reused comes with the run log (refetched after the event).
-    cachedFrom: status === 'cached' ? previous.cachedFrom ?? null : null
+    cachedFrom: status === 'cached' ? (previous.cachedFrom ?? null) : null
   });
   return next;
 }

@@ -48,7 +48,9 @@ const skipCellsPlugin: JupyterFrontEndPlugin<void> = {
 
     const activeCellSkipped = (): boolean => {
       const cell = tracker.activeCell;
-      return cell !== null && hasSkipTag(cell.model.getMetadata('tags'), skipTags);
+      return (
+        cell !== null && hasSkipTag(cell.model.getMetadata('tags'), skipTags)
+      );
     };
 
     app.commands.addCommand(CommandIDs.toggleSkipCell, {
@@ -59,7 +61,8 @@ const skipCellsPlugin: JupyterFrontEndPlugin<void> = {
           skipTag
         ),
       icon: args => (args.isPalette ? undefined : fastForwardIcon),
-      isEnabled: () => tracker.currentWidget !== null && tracker.activeCell !== null,
+      isEnabled: () =>
+        tracker.currentWidget !== null && tracker.activeCell !== null,
       isToggled: activeCellSkipped,
       execute: () => {
         const notebook = tracker.currentWidget?.content;
@@ -70,7 +73,12 @@ const skipCellsPlugin: JupyterFrontEndPlugin<void> = {
         const skip = !activeCellSkipped();
         for (const cell of notebook.widgets) {
           if (notebook.isSelectedOrActive(cell)) {
-            const tags = withSkip(cell.model.getMetadata('tags'), skip, skipTag, skipTags);
+            const tags = withSkip(
+              cell.model.getMetadata('tags'),
+              skip,
+              skipTag,
+              skipTags
+            );
             if (tags.length > 0) {
               cell.model.setMetadata('tags', tags);
             } else {
@@ -107,7 +115,10 @@ const skipCellsPlugin: JupyterFrontEndPlugin<void> = {
           settings.changed.connect(applySettings);
         })
         .catch(reason =>
-          console.error(`runnable-jupyter: could not load the ${PLUGIN_ID} settings`, reason)
+          console.error(
+            `runnable-jupyter: could not load the ${PLUGIN_ID} settings`,
+            reason
+          )
         );
     }
   }

@@ -64,7 +64,10 @@ export class SkipMarkers implements IDisposable {
       this._cellNotebooks.set(cell.model, notebook);
       // Connecting the same slot and receiver twice is a no-op in Lumino.
       cell.model.metadataChanged.connect(this._onMetadataChanged, this);
-      this._mark(cell, hasSkipTag(cell.model.getMetadata('tags'), this._skipTags));
+      this._mark(
+        cell,
+        hasSkipTag(cell.model.getMetadata('tags'), this._skipTags)
+      );
     }
   }
 

@@ -3,7 +3,10 @@
  */
 
 /** Tags the engine skips by default (pipeline `settings.skip_tags`); papermill knows the first. */
-export const ENGINE_SKIP_TAGS: ReadonlyArray<string> = ['skip-execution', 'skip'];
+export const ENGINE_SKIP_TAGS: ReadonlyArray<string> = [
+  'skip-execution',
+  'skip'
+];
 
 /** Every tag that marks a cell as skipped: the configured one plus the engine's defaults. */
 export function skipTagsFor(configuredTag: string): string[] {
@@ -13,10 +16,15 @@ export function skipTagsFor(configuredTag: string): string[] {
 
 /** The tags as strings, whatever the metadata held (missing, not an array, mixed). */
 export function readTags(tags: unknown): string[] {
-  return Array.isArray(tags) ? tags.filter((tag): tag is string => typeof tag === 'string') : [];
+  return Array.isArray(tags)
+    ? tags.filter((tag): tag is string => typeof tag === 'string')
+    : [];
 }
 
-export function hasSkipTag(tags: unknown, skipTags: ReadonlyArray<string>): boolean {
+export function hasSkipTag(
+  tags: unknown,
+  skipTags: ReadonlyArray<string>
+): boolean {
   return readTags(tags).some(tag => skipTags.includes(tag));
 }
 
@@ -32,7 +40,9 @@ export function withSkip(
 ): string[] {
   const current = readTags(tags);
   if (skip) {
-    return current.includes(configuredTag) ? current : [...current, configuredTag];
+    return current.includes(configuredTag)
+      ? current
+      : [...current, configuredTag];
   }
   return current.filter(tag => !skipTags.includes(tag));
 }

@@ -2,10 +2,15 @@ import { expect, test } from '@jupyterlab/galata';
 
 test.use({ autoGoto: false });
 
-test('the plugin activates and reaches its server extension', async ({ page }) => {
+test('the plugin activates and reaches its server extension', async ({
+  page
+}) => {
   const errors: string[] = [];
   page.on('console', message => {
-    if (message.type() === 'error' && message.text().includes('runnable-jupyter')) {
+    if (
+      message.type() === 'error' &&
+      message.text().includes('runnable-jupyter')
+    ) {
       errors.push(message.text());
     }
   });

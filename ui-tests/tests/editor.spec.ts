@@ -29,7 +29,9 @@ async function connect(
   expect(to).not.toBeNull();
   await page.mouse.move(from!.x + from!.width / 2, from!.y + from!.height / 2);
   await page.mouse.down();
-  await page.mouse.move(to!.x + to!.width / 2, to!.y + to!.height / 2, { steps: 10 });
+  await page.mouse.move(to!.x + to!.width / 2, to!.y + to!.height / 2, {
+    steps: 10
+  });
   await page.mouse.up();
 }
 
@@ -37,32 +39,42 @@ test('create a pipeline from the Launcher, add two notebooks, connect them and s
   page,
   tmpPath
 }) => {
-  await uploadNotebooks(page, tmpPath, ['load_data.ipynb', 'train model.ipynb']);
+  await uploadNotebooks(page, tmpPath, [
+    'load_data.ipynb',
+    'train model.ipynb'
+  ]);
   await page.filebrowser.refresh();
 
-  await page.evaluate(() => (window as any).jupyterapp.commands.execute('launcher:create'));
+  await page.evaluate(() =>
+    (window as any).jupyterapp.commands.execute('launcher:create')
+  );
   await page
     .locator('.jp-Launcher:visible .jp-LauncherCard')
-    .filter({ has: page.locator('.jp-LauncherCard-label', { hasText: /^Pipeline$/ }) })
+    .filter({
+      has: page.locator('.jp-LauncherCard-label', { hasText: /^Pipeline$/ })
+    })
     .click();
   await expect(page.locator(EDITOR)).toBeVisible();
-  await expect(currentTab(page)).toContainText(
-    'untitled.pipeline.json'
-  );
+  await expect(currentTab(page)).toContainText('untitled.pipeline.json');
 
-  const first = page.locator('.jp-DirListing-item', { hasText: 'load_data.ipynb' });
-  const second = page.locator('.jp-DirListing-item', { hasText: 'train model.ipynb' });
+  const first = page.locator('.jp-DirListing-item', {
+    hasText: 'load_data.ipynb'
+  });
+  const second = page.locator('.jp-DirListing-item', {
+    hasText: 'train model.ipynb'
+  });
   await first.click();
   await second.click({ modifiers: ['Control'] });
   await second.click({ button: 'right' });
   await page.locator('.lm-Menu-item', { hasText: 'Add to Pipeline' }).click();
 
   await expect(page.locator('.jp-runnable-node')).toHaveCount(2);
-  await expect(page.locator('.jp-runnable-node[data-step-id="load_data"]')).toHaveAttribute(
-    'data-status',
-    'idle'
-  );
-  await expect(page.locator('.jp-runnable-node[data-step-id="train_model"]')).toBeVisible();
+  await expect(
+    page.locator('.jp-runnable-node[data-step-id="load_data"]')
+  ).toHaveAttribute('data-status', 'idle');
+  await expect(
+    page.locator('.jp-runnable-node[data-step-id="train_model"]')
+  ).toBeVisible();
 
   await connect(page, 'load_data', 'train_model');
   await expect(page.locator('.react-flow__edge')).toHaveCount(1);
@@ -72,7 +84,10 @@ test('create a pipeline from the Launcher, add two notebooks, connect them and s
   await saveCurrent(page);
 
   const saved = await readJson(page, `${tmpPath}/untitled.pipeline.json`);
-  expect(saved.steps.map((step: any) => step.id)).toEqual(['load_data', 'train_model']);
+  expect(saved.steps.map((step: any) => step.id)).toEqual([
+    'load_data',
+    'train_model'
+  ]);
   expect(saved.steps[0].notebook).toBe('load_data.ipynb');
   expect(saved.steps[1].notebook).toBe('train model.ipynb');
   expect(saved.steps[1].depends_on).toEqual(['load_data']);
@@ -91,7 +106,12 @@ test('a connection that would create a cycle is refused with a visible message',
     version: 1,
     steps: [
       { id: 'a', notebook: 'a.ipynb', position: { x: 0, y: 0 } },
-      { id: 'b', notebook: 'b.ipynb', depends_on: ['a'], position: { x: 320, y: 0 } }
+      {
+        id: 'b',
+        notebook: 'b.ipynb',
+        depends_on: ['a'],
+        position: { x: 320, y: 0 }
+      }
     ]
   });
   await openPipeline(page, `${tmpPath}/cycle.pipeline.json`);
@@ -106,13 +126,21 @@ test('a connection that would create a cycle is refused with a visible message',
     .boundingBox();
   await page.mouse.move(from!.x + from!.width / 2, from!.y + from!.height / 2);
   await page.mouse.down();
-  await page.mouse.move(to!.x + to!.width / 2 + 20, to!.y + to!.height / 2 + 30, {
-    steps: 8
+  await page.mouse.move(
+    to!.x + to!.width / 2 + 20,
+    to!.y + to!.height / 2 + 30,
+    {
+      steps: 8
+    }
+  );
+  await page.mouse.move(to!.x + to!.width / 2, to!.y + to!.height / 2, {
+    steps: 4
   });
-  await page.mouse.move(to!.x + to!.width / 2, to!.y + to!.height / 2, { steps: 4 });
   await page.mouse.up();
 
-  await expect(page.locator('.jp-runnable-graph-banner')).toContainText('cycle');
+  await expect(page.locator('.jp-runnable-graph-banner')).toContainText(
+    'cycle'
+  );
   await expect(page.locator('.react-flow__edge')).toHaveCount(1);
   await expect(currentTab(page)).not.toHaveClass(/jp-mod-dirty/);
 });
@@ -130,7 +158,9 @@ test('a malformed pipeline file opens with the parse error, not a blank widget',
   const panel = page.locator('.jp-runnable-problems.jp-mod-blocking');
   await expect(panel).toBeVisible();
   await expect(panel).toContainText('cannot be shown as a graph');
-  await expect(panel.locator('.jp-runnable-problem')).toContainText('not valid JSON');
+  await expect(panel.locator('.jp-runnable-problem')).toContainText(
+    'not valid JSON'
+  );
 });
 
 test('a pipeline with a cycle and a missing notebook shows the validation messages', async ({
@@ -171,7 +201,9 @@ test('"Add to Pipeline" with no editor open asks for a pipeline and refuses dupl
   await expect(dialog.locator('select option')).toHaveText([/A new pipeline/]);
   await dialog.getByRole('button', { name: 'Add' }).click();
 
-  await expect(page.locator('.jp-runnable-node[data-step-id="prep"]')).toBeVisible();
+  await expect(
+    page.locator('.jp-runnable-node[data-step-id="prep"]')
+  ).toBeVisible();
   await saveCurrent(page);
   const saved = await readJson(page, `${tmpPath}/untitled.pipeline.json`);
   expect(saved.steps).toEqual([
@@ -187,10 +219,14 @@ test('"Add to Pipeline" with no editor open asks for a pipeline and refuses dupl
   await expect(page.locator('.jp-runnable-node')).toHaveCount(1);
 
   // Closed editor: the dialog now offers the existing pipeline first.
-  await page.evaluate(() => (window as any).jupyterapp.commands.execute('application:close-all'));
+  await page.evaluate(() =>
+    (window as any).jupyterapp.commands.execute('application:close-all')
+  );
   await item.click({ button: 'right' });
   await page.locator('.lm-Menu-item', { hasText: 'Add to Pipeline' }).click();
-  await expect(dialog.locator('select option').first()).toHaveText(/untitled\.pipeline\.json$/);
+  await expect(dialog.locator('select option').first()).toHaveText(
+    /untitled\.pipeline\.json$/
+  );
   await dialog.getByRole('button', { name: 'Cancel' }).click();
 });
 
@@ -231,10 +267,16 @@ test('editing in the graph and the properties panel: delete, undo, rename, open'
   await expect(idField).toHaveValue('a');
   await idField.fill('load');
   await idField.press('Enter');
-  await expect(page.locator('.jp-runnable-node[data-step-id="load"]')).toBeVisible();
-  const parameters = page.locator('.jp-runnable-properties textarea[name="parameters"]');
+  await expect(
+    page.locator('.jp-runnable-node[data-step-id="load"]')
+  ).toBeVisible();
+  const parameters = page.locator(
+    '.jp-runnable-properties textarea[name="parameters"]'
+  );
   await parameters.fill('{"n": ');
-  await expect(page.locator('.jp-runnable-field-error')).toContainText('Not valid JSON');
+  await expect(page.locator('.jp-runnable-field-error')).toContainText(
+    'Not valid JSON'
+  );
   await parameters.fill('{"n": 3}');
   await page.locator('.jp-runnable-properties input[name="timeout_s"]').click();
   await saveCurrent(page);
@@ -244,14 +286,25 @@ test('editing in the graph and the properties panel: delete, undo, rename, open'
 
   // Shift-click adds to the selection (the step selection the run commands use).
   await page.locator('.jp-runnable-node[data-step-id="load"]').click();
-  await page.locator('.jp-runnable-node[data-step-id="b"]').click({ modifiers: ['Shift'] });
-  await expect(page.locator('.jp-runnable-properties')).toContainText('2 steps selected');
+  await page
+    .locator('.jp-runnable-node[data-step-id="b"]')
+    .click({ modifiers: ['Shift'] });
+  await expect(page.locator('.jp-runnable-properties')).toContainText(
+    '2 steps selected'
+  );
 
   // A change on disk (here: another writer) shows after "Reload from Disk".
-  await uploadPipeline(page, path, { version: 1, steps: [{ id: 'only', notebook: 'a.ipynb' }] });
-  await page.evaluate(() => (window as any).jupyterapp.commands.execute('docmanager:reload'));
+  await uploadPipeline(page, path, {
+    version: 1,
+    steps: [{ id: 'only', notebook: 'a.ipynb' }]
+  });
+  await page.evaluate(() =>
+    (window as any).jupyterapp.commands.execute('docmanager:reload')
+  );
   await expect(page.locator('.jp-runnable-node')).toHaveCount(1);
-  await expect(page.locator('.jp-runnable-node[data-step-id="only"]')).toBeVisible();
+  await expect(
+    page.locator('.jp-runnable-node[data-step-id="only"]')
+  ).toBeVisible();
   await page.locator('.jp-runnable-node[data-step-id="only"]').click();
 
   // Double-click opens the step's notebook.
@@ -259,7 +312,10 @@ test('editing in the graph and the properties panel: delete, undo, rename, open'
   await expect(currentTab(page)).toContainText('a.ipynb');
 });
 
-test('screenshot: a laid-out pipeline in the light theme', async ({ page, tmpPath }) => {
+test('screenshot: a laid-out pipeline in the light theme', async ({
+  page,
+  tmpPath
+}) => {
   const steps = [
     { id: 'load_data', notebook: 'load_data.ipynb' },
     { id: 'clean', notebook: 'clean.ipynb', depends_on: ['load_data'] },
@@ -267,7 +323,11 @@ test('screenshot: a laid-out pipeline in the light theme', async ({ page, tmpPat
     { id: 'train', notebook: 'train.ipynb', depends_on: ['clean'] },
     { id: 'report', notebook: 'report.ipynb', depends_on: ['profile', 'train'] }
   ];
-  await uploadNotebooks(page, tmpPath, steps.map(step => step.notebook));
+  await uploadNotebooks(
+    page,
+    tmpPath,
+    steps.map(step => step.notebook)
+  );
   const path = `${tmpPath}/demo.pipeline.json`;
   await uploadPipeline(page, path, { version: 1, steps });
   await page.setViewportSize({ width: 1400, height: 800 });
@@ -275,11 +335,15 @@ test('screenshot: a laid-out pipeline in the light theme', async ({ page, tmpPat
   await expect(page.locator('.jp-runnable-node')).toHaveCount(5);
   // The toolbar (declared in schema/editor.json) lays the steps out and stores positions.
   await page
-    .locator('.jp-runnable-PipelineEditorWidget .jp-Toolbar [data-command="runnable-jupyter:auto-layout"]')
+    .locator(
+      '.jp-runnable-PipelineEditorWidget .jp-Toolbar [data-command="runnable-jupyter:auto-layout"]'
+    )
     .click();
   await expect(currentTab(page)).toHaveClass(/jp-mod-dirty/);
   await page.locator('.jp-runnable-node[data-step-id="train"]').click();
-  await expect(page.locator('.jp-runnable-properties input[name="id"]')).toHaveValue('train');
+  await expect(
+    page.locator('.jp-runnable-properties input[name="id"]')
+  ).toHaveValue('train');
   await page.waitForTimeout(500);
   await page.screenshot({ path: '../docs/screenshots/editor.png' });
   await saveCurrent(page);

@@ -25,7 +25,11 @@ export function notebook(sources: string[], parametersCell = false): string {
       source
     })),
     metadata: {
-      kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' },
+      kernelspec: {
+        name: 'python3',
+        display_name: 'Python 3',
+        language: 'python'
+      },
       language_info: { name: 'python' }
     },
     nbformat: 4,
@@ -39,7 +43,11 @@ export async function uploadNotebook(
   sources: string[],
   parametersCell = false
 ): Promise<void> {
-  await page.contents.uploadContent(notebook(sources, parametersCell), 'text', path);
+  await page.contents.uploadContent(
+    notebook(sources, parametersCell),
+    'text',
+    path
+  );
 }
 
 /** Trivial notebooks (`x = 1`), one per file name, in `folder`. */
@@ -59,26 +67,41 @@ export async function uploadPipeline(
   path: string,
   pipeline: object
 ): Promise<void> {
-  await page.contents.uploadContent(JSON.stringify(pipeline, null, 2), 'text', path);
+  await page.contents.uploadContent(
+    JSON.stringify(pipeline, null, 2),
+    'text',
+    path
+  );
 }
 
 /** A file's JSON content, read through the contents API. */
-export async function readJson(page: IJupyterLabPageFixture, path: string): Promise<any> {
+export async function readJson(
+  page: IJupyterLabPageFixture,
+  path: string
+): Promise<any> {
   const text = await page.evaluate(async filePath => {
-    const model = await (window as any).jupyterapp.serviceManager.contents.get(filePath, {
-      content: true,
-      format: 'text',
-      type: 'file'
-    });
+    const model = await (window as any).jupyterapp.serviceManager.contents.get(
+      filePath,
+      {
+        content: true,
+        format: 'text',
+        type: 'file'
+      }
+    );
     return model.content as string;
   }, path);
   return JSON.parse(text);
 }
 
 /** Open a pipeline file with the default factory (the pipeline editor). */
-export async function openPipeline(page: IJupyterLabPageFixture, path: string): Promise<void> {
+export async function openPipeline(
+  page: IJupyterLabPageFixture,
+  path: string
+): Promise<void> {
   await page.evaluate(async filePath => {
-    await (window as any).jupyterapp.commands.execute('docmanager:open', { path: filePath });
+    await (window as any).jupyterapp.commands.execute('docmanager:open', {
+      path: filePath
+    });
   }, path);
   await expect(page.locator(EDITOR)).toBeVisible();
 }
@@ -95,18 +118,31 @@ export async function openPipelineFromFileBrowser(
   await expect(graphNode(page, stepId)).toBeVisible({ timeout: 20000 });
 }
 
-export function graphNode(page: IJupyterLabPageFixture, stepId: string): Locator {
+export function graphNode(
+  page: IJupyterLabPageFixture,
+  stepId: string
+): Locator {
   return page.locator(
     `.jp-runnable-PipelineEditorWidget .jp-runnable-node[data-step-id="${stepId}"]`
   );
 }
 
-export function panelRow(page: IJupyterLabPageFixture, stepId: string): Locator {
-  return page.locator(`#${PANEL_ID} .jp-runnable-run-step[data-step-id="${stepId}"]`);
+export function panelRow(
+  page: IJupyterLabPageFixture,
+  stepId: string
+): Locator {
+  return page.locator(
+    `#${PANEL_ID} .jp-runnable-run-step[data-step-id="${stepId}"]`
+  );
 }
 
-export function panelButton(page: IJupyterLabPageFixture, command: string): Locator {
-  return page.locator(`#${PANEL_ID} button[data-command="runnable-jupyter:${command}"]`);
+export function panelButton(
+  page: IJupyterLabPageFixture,
+  command: string
+): Locator {
+  return page.locator(
+    `#${PANEL_ID} button[data-command="runnable-jupyter:${command}"]`
+  );
 }
 
 /** Wait until a graph node or panel row shows `status` (a run reaching it). */

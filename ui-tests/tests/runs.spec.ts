@@ -37,13 +37,21 @@ async function setUpPipeline(
     parameters: { n: 3 },
     steps: [
       { id: 'a', notebook: 'a.ipynb', position: { x: 0, y: 0 } },
-      { id: 'b', notebook: 'b.ipynb', depends_on: ['a'], position: { x: 300, y: 0 } }
+      {
+        id: 'b',
+        notebook: 'b.ipynb',
+        depends_on: ['a'],
+        position: { x: 300, y: 0 }
+      }
     ]
   });
 }
 
 /** Open the pipeline in its editor (double-click in the file browser) and the run panel. */
-async function openPipelineAndPanel(page: IJupyterLabPageFixture, folder: string): Promise<void> {
+async function openPipelineAndPanel(
+  page: IJupyterLabPageFixture,
+  folder: string
+): Promise<void> {
   await openPipelineFromFileBrowser(page, folder, 'two.pipeline.json', 'b');
   await page.sidebar.openTab(PANEL_ID);
   await expect(panelRow(page, 'b')).toBeVisible();
@@ -56,7 +64,10 @@ async function runAll(page: IJupyterLabPageFixture): Promise<void> {
 }
 
 /** The run panel's run parameters box (opened), set to `text`. */
-async function setRunParameters(page: IJupyterLabPageFixture, text: string): Promise<void> {
+async function setRunParameters(
+  page: IJupyterLabPageFixture,
+  text: string
+): Promise<void> {
   const parameters = page.locator(`#${PANEL_ID} .jp-runnable-run-parameters`);
   if ((await parameters.getAttribute('open')) === null) {
     await parameters.locator('summary').click();
@@ -96,9 +107,13 @@ test.describe('run panel', () => {
     await expect(parameters.locator('textarea')).toHaveValue(/"n": 3/);
     await parameters.locator('textarea').fill('{"n": ');
     await panelButton(page, 'run-selected-upstream').click();
-    await expect(page.locator(`#${PANEL_ID} .jp-runnable-run-parameters-error`)).toBeVisible();
+    await expect(
+      page.locator(`#${PANEL_ID} .jp-runnable-run-parameters-error`)
+    ).toBeVisible();
     await parameters.locator('textarea').fill('{"n": 5}');
-    await expect(page.locator(`#${PANEL_ID} .jp-runnable-run-parameters-error`)).toHaveCount(0);
+    await expect(
+      page.locator(`#${PANEL_ID} .jp-runnable-run-parameters-error`)
+    ).toHaveCount(0);
     await panelButton(page, 'run-selected-upstream').click();
 
     // Live: the upstream step is seen running before everything succeeds.
@@ -111,15 +126,18 @@ test.describe('run panel', () => {
     await expect(panelButton(page, 'cancel-run')).toBeDisabled();
     // The run is in the history.
     await expect(
-      page.locator(`#${PANEL_ID} .jp-runnable-run-history-item[data-status="succeeded"]`)
+      page.locator(
+        `#${PANEL_ID} .jp-runnable-run-history-item[data-status="succeeded"]`
+      )
     ).toHaveCount(1);
 
     // The step's log, with the run parameter.
     await panelRow(page, 'a').locator('.jp-runnable-show-log').click();
-    await expect(page.locator('.jp-runnable-step-log[data-step-id="a"] .jp-runnable-step-log-text')).toContainText(
-      'a done 5',
-      { timeout: 20000 }
-    );
+    await expect(
+      page.locator(
+        '.jp-runnable-step-log[data-step-id="a"] .jp-runnable-step-log-text'
+      )
+    ).toContainText('a done 5', { timeout: 20000 });
 
     await panelRow(page, 'b').locator('.jp-runnable-open-output').click();
     await expect
@@ -131,10 +149,14 @@ test.describe('run panel', () => {
           }),
         { timeout: 20000 }
       )
-      .toMatch(new RegExp(`^${escapeRegExp(tmpPath)}/two\\.runs/[0-9T]+-[0-9a-f]{6}/b\\.ipynb$`));
-    await expect(page.locator('.jp-NotebookPanel:visible .jp-OutputArea-output')).toContainText(
-      'b done'
-    );
+      .toMatch(
+        new RegExp(
+          `^${escapeRegExp(tmpPath)}/two\\.runs/[0-9T]+-[0-9a-f]{6}/b\\.ipynb$`
+        )
+      );
+    await expect(
+      page.locator('.jp-NotebookPanel:visible .jp-OutputArea-output')
+    ).toContainText('b done');
   });
 
   test('cancels a long-running step', async ({ page, tmpPath }) => {
@@ -146,10 +168,9 @@ test.describe('run panel', () => {
     await expectStatus(panelRow(page, 'b'), 'running');
     // Let the kernel reach the sleeping cell.
     // The sleeping cell is the last one (papermill adds a cell for the parameters).
-    await expect(panelRow(page, 'b').locator('.jp-runnable-run-step-progress')).toHaveText(
-      /cell (\d+) of \1$/,
-      { timeout: RUN_TIMEOUT }
-    );
+    await expect(
+      panelRow(page, 'b').locator('.jp-runnable-run-step-progress')
+    ).toHaveText(/cell (\d+) of \1$/, { timeout: RUN_TIMEOUT });
     await panelButton(page, 'cancel-run').click();
 
     await expectStatus(panelRow(page, 'b'), 'cancelled', 30000);
@@ -162,9 +183,10 @@ test.describe('run panel', () => {
     await expect(panelButton(page, 'retry-run')).toBeDisabled();
     await panelButton(page, 'cancel-run').click();
     await expectStatus(panelRow(page, 'b'), 'cancelled', 30000);
-    await expect(page.locator(`#${PANEL_ID} .jp-runnable-run-history-item`)).toHaveCount(1);
+    await expect(
+      page.locator(`#${PANEL_ID} .jp-runnable-run-history-item`)
+    ).toHaveCount(1);
   });
-
 
   test('skips unchanged steps: a second run reuses both results as cached', async ({
     page,
@@ -189,7 +211,9 @@ test.describe('run panel', () => {
     await expect
       .poll(async () => {
         const plugin = await page.evaluate(() =>
-          (window as any).jupyterapp.serviceManager.settings.fetch('runnable-jupyter:runs')
+          (window as any).jupyterapp.serviceManager.settings.fetch(
+            'runnable-jupyter:runs'
+          )
         );
         return plugin.raw as string;
       })
@@ -206,7 +230,9 @@ test.describe('run panel', () => {
         panelRow(page, stepId).locator('.jp-runnable-run-step-cached-from')
       ).toHaveText(`reused from run ${firstRunId}`);
     }
-    await expect(page.locator(`#${PANEL_ID} .jp-runnable-run-history-item`)).toHaveCount(2);
+    await expect(
+      page.locator(`#${PANEL_ID} .jp-runnable-run-history-item`)
+    ).toHaveCount(2);
     await page
       .locator(`#${PANEL_ID}`)
       .screenshot({ path: '../docs/screenshots/run-panel-cached.png' });
@@ -228,7 +254,12 @@ test.describe('run panel', () => {
       name: 'fails on demand',
       steps: [
         { id: 'a', notebook: 'a.ipynb', position: { x: 0, y: 0 } },
-        { id: 'b', notebook: 'b.ipynb', depends_on: ['a'], position: { x: 300, y: 0 } }
+        {
+          id: 'b',
+          notebook: 'b.ipynb',
+          depends_on: ['a'],
+          position: { x: 300, y: 0 }
+        }
       ]
     });
     await openPipelineAndPanel(page, tmpPath);
@@ -237,7 +268,9 @@ test.describe('run panel', () => {
     await runAll(page);
     await expectStatus(graphNode(page, 'a'), 'failed');
     await expectStatus(graphNode(page, 'b'), 'upstream_failed');
-    await expect(panelButton(page, 'run-all')).toBeEnabled({ timeout: RUN_TIMEOUT });
+    await expect(panelButton(page, 'run-all')).toBeEnabled({
+      timeout: RUN_TIMEOUT
+    });
     const failedRunId = await shownRunId(page);
 
     await setRunParameters(page, '{"fail": false}');
@@ -245,7 +278,9 @@ test.describe('run panel', () => {
     for (const stepId of ['a', 'b']) {
       await expectStatus(graphNode(page, stepId), 'succeeded');
     }
-    await expect(panelButton(page, 'run-all')).toBeEnabled({ timeout: RUN_TIMEOUT });
+    await expect(panelButton(page, 'run-all')).toBeEnabled({
+      timeout: RUN_TIMEOUT
+    });
     const history = page.locator(`#${PANEL_ID} .jp-runnable-run-history-item`);
     await expect(history).toHaveCount(2);
     await expect(history.first()).toHaveAttribute('data-status', 'succeeded');
@@ -258,20 +293,26 @@ test.describe('run panel', () => {
     await expectStatus(graphNode(page, 'a'), 'failed', 20000);
     await expectStatus(graphNode(page, 'b'), 'upstream_failed', 20000);
     await expectStatus(panelRow(page, 'a'), 'failed', 20000);
-    await expect(panelRow(page, 'a').locator('.jp-runnable-run-step-error')).toContainText(
-      'asked to fail'
-    );
+    await expect(
+      panelRow(page, 'a').locator('.jp-runnable-run-step-error')
+    ).toContainText('asked to fail');
     expect(await shownRunId(page)).toBe(failedRunId);
 
     // "Show latest" goes back to the newest run.
-    await page.locator(`#${PANEL_ID} .jp-runnable-run-shown button`, { hasText: 'Show latest' }).click();
+    await page
+      .locator(`#${PANEL_ID} .jp-runnable-run-shown button`, {
+        hasText: 'Show latest'
+      })
+      .click();
     for (const stepId of ['a', 'b']) {
       await expectStatus(graphNode(page, stepId), 'succeeded', 20000);
       await expectStatus(panelRow(page, stepId), 'succeeded', 20000);
     }
     await expect(history.first()).toHaveAttribute('aria-pressed', 'true');
     await expect(
-      page.locator(`#${PANEL_ID} .jp-runnable-run-shown button`, { hasText: 'Show latest' })
+      page.locator(`#${PANEL_ID} .jp-runnable-run-shown button`, {
+        hasText: 'Show latest'
+      })
     ).toHaveCount(0);
   });
 });
@@ -284,7 +325,9 @@ test.describe('run panel screenshots', () => {
     tmpPath
   }) => {
     await page.theme.setDarkTheme();
-    await setUpPipeline(page, tmpPath, ['import time\nfor i in range(60):\n    time.sleep(1)']);
+    await setUpPipeline(page, tmpPath, [
+      'import time\nfor i in range(60):\n    time.sleep(1)'
+    ]);
     await openPipelineAndPanel(page, tmpPath);
     await page.sidebar.close('left');
 
@@ -292,11 +335,17 @@ test.describe('run panel screenshots', () => {
     await panelButton(page, 'run-selected-upstream').click();
     await expectStatus(graphNode(page, 'a'), 'succeeded');
     await expectStatus(graphNode(page, 'b'), 'running');
-    await expect(panelRow(page, 'b').locator('.jp-runnable-run-step-progress')).toBeVisible({
+    await expect(
+      panelRow(page, 'b').locator('.jp-runnable-run-step-progress')
+    ).toBeVisible({
       timeout: RUN_TIMEOUT
     });
-    await page.screenshot({ path: '../docs/screenshots/editor-dark-running.png' });
-    await page.locator(`#${PANEL_ID}`).screenshot({ path: '../docs/screenshots/run-panel.png' });
+    await page.screenshot({
+      path: '../docs/screenshots/editor-dark-running.png'
+    });
+    await page
+      .locator(`#${PANEL_ID}`)
+      .screenshot({ path: '../docs/screenshots/run-panel.png' });
 
     await panelButton(page, 'cancel-run').click();
     await expectStatus(panelRow(page, 'b'), 'cancelled', 30000);

@@ -55,7 +55,9 @@ test('a skipped cell is not run by the pipeline; unskipped, its error shows', as
   await expect(raisingCell.locator('.jp-runnable-skip-label')).toHaveText(
     'skipped in pipeline runs'
   );
-  await expect(page.locator('.jp-NotebookPanel:visible .jp-runnable-skipped-cell')).toHaveCount(1);
+  await expect(
+    page.locator('.jp-NotebookPanel:visible .jp-runnable-skipped-cell')
+  ).toHaveCount(1);
   await page
     .locator('.jp-NotebookPanel:visible .jp-Notebook')
     .screenshot({ path: '../docs/screenshots/skipped-cell.png' });
@@ -67,7 +69,9 @@ test('a skipped cell is not run by the pipeline; unskipped, its error shows', as
   await page.sidebar.openTab(PANEL_ID);
   await graphNode(page, 'a').click();
   // The panel's checkbox follows the graph selection.
-  await expect(panelRow(page, 'a').locator('input[type="checkbox"]')).toBeChecked();
+  await expect(
+    panelRow(page, 'a').locator('input[type="checkbox"]')
+  ).toBeChecked();
   await runStep(page);
   await expectStatus(panelRow(page, 'a'), 'succeeded');
   await expectStatus(graphNode(page, 'a'), 'succeeded');
@@ -75,25 +79,26 @@ test('a skipped cell is not run by the pipeline; unskipped, its error shows', as
   // Unskip it with the keyboard shortcut (command mode), the context menu showing it checked.
   await page.notebook.activate('a.ipynb');
   await raisingCell.locator('.jp-InputPrompt').click({ button: 'right' });
-  await expect(page.locator('.lm-Menu-item', { hasText: COMMAND_LABEL })).toHaveAttribute(
-    'aria-checked',
-    'true'
-  );
+  await expect(
+    page.locator('.lm-Menu-item', { hasText: COMMAND_LABEL })
+  ).toHaveAttribute('aria-checked', 'true');
   await page.keyboard.press('Escape');
   await raisingCell.locator('.jp-InputPrompt').click();
   await page.keyboard.press('Control+Alt+k');
   await expect(raisingCell).not.toHaveClass(/jp-runnable-skipped-cell/);
-  await expect(page.locator('.jp-NotebookPanel:visible .jp-runnable-skip-label')).toHaveCount(0);
+  await expect(
+    page.locator('.jp-NotebookPanel:visible .jp-runnable-skip-label')
+  ).toHaveCount(0);
   await page.notebook.save();
 
   // Run again: the step fails, and the error is on the graph node and the panel.
   await runStep(page);
   await expectStatus(panelRow(page, 'a'), 'failed');
   await expectStatus(graphNode(page, 'a'), 'failed');
-  await expect(panelRow(page, 'a').locator('.jp-runnable-run-step-error')).toContainText(
-    'ValueError: boom from the pipeline'
-  );
-  await expect(graphNode(page, 'a').locator('.jp-runnable-node-error')).toContainText(
-    'boom from the pipeline'
-  );
+  await expect(
+    panelRow(page, 'a').locator('.jp-runnable-run-step-error')
+  ).toContainText('ValueError: boom from the pipeline');
+  await expect(
+    graphNode(page, 'a').locator('.jp-runnable-node-error')
+  ).toContainText('boom from the pipeline');
 });

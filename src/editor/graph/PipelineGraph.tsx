@@ -123,7 +123,9 @@ function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
   const onNodesChange = React.useCallback(
     (changes: NodeChange<StepNodeType>[]) => {
       // Removal goes through onDelete (one edit); selection through the model.
-      const local = changes.filter(c => c.type !== 'remove' && c.type !== 'select');
+      const local = changes.filter(
+        c => c.type !== 'remove' && c.type !== 'select'
+      );
       if (local.length > 0) {
         setNodes(current => applyNodeChanges(local, current));
       }
@@ -132,7 +134,9 @@ function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
         const selection = new Set(model.selection);
         for (const change of selects) {
           if (change.type === 'select') {
-            change.selected ? selection.add(change.id) : selection.delete(change.id);
+            change.selected
+              ? selection.add(change.id)
+              : selection.delete(change.id);
           }
         }
         model.setSelection([...selection]);
@@ -181,7 +185,10 @@ function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
   const onNodeDragStop = React.useCallback(
     (_: unknown, __: StepNodeType, dragged: StepNodeType[]) => {
       model.apply(document =>
-        setPositions(document, new Map(dragged.map(node => [node.id, node.position])))
+        setPositions(
+          document,
+          new Map(dragged.map(node => [node.id, node.position]))
+        )
       );
     },
     [model]

@@ -43,7 +43,10 @@ export function StepNode(props: NodeProps<StepNodeType>): JSX.Element {
         .filter(Boolean)
         .join('\n')}
     >
-      <Handle type="target" position={horizontal ? Position.Left : Position.Top} />
+      <Handle
+        type="target"
+        position={horizontal ? Position.Left : Position.Top}
+      />
       <div className="jp-runnable-node-header">
         <span className="jp-runnable-node-id">{data.stepId}</span>
         <StatusBadge status={data.status} trans={trans} />
@@ -57,8 +60,13 @@ export function StepNode(props: NodeProps<StepNodeType>): JSX.Element {
           </span>
         )}
       </div>
-      {data.errorText && <div className="jp-runnable-node-error">{data.errorText}</div>}
-      <Handle type="source" position={horizontal ? Position.Right : Position.Bottom} />
+      {data.errorText && (
+        <div className="jp-runnable-node-error">{data.errorText}</div>
+      )}
+      <Handle
+        type="source"
+        position={horizontal ? Position.Right : Position.Bottom}
+      />
     </div>
   );
 }

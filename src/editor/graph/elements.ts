@@ -53,7 +53,9 @@ export function buildNodes(
         status: state?.status ?? 'idle',
         durationS: state?.durationS ?? null,
         progress: stepProgressLabel(state, trans),
-        errorText: state?.error ? `${state.error.name}: ${state.error.message}` : null,
+        errorText: state?.error
+          ? `${state.error.name}: ${state.error.message}`
+          : null,
         problems: model.problems
           .filter(problem => problem.step === step.id)
           .map(problem => problem.message),
@@ -74,7 +76,9 @@ export function buildEdges(
     return [];
   }
   const ids = new Set(document.steps.map(step => step.id));
-  const selected = new Set(previous.filter(edge => edge.selected).map(edge => edge.id));
+  const selected = new Set(
+    previous.filter(edge => edge.selected).map(edge => edge.id)
+  );
   return dependencies(document)
     .filter(edge => ids.has(edge.source) && ids.has(edge.target))
     .map(({ source, target }) => {

@@ -17,6 +17,8 @@ const STATUS_COLORS: Partial<Record<StepStatus | 'idle', string>> = {
 export const MINIMAP_IDLE_COLOR = 'var(--jp-layout-color4)';
 
 /** The minimap fill of a step node with this status. */
-export function minimapNodeColor(status: StepStatus | 'idle' | undefined): string {
+export function minimapNodeColor(
+  status: StepStatus | 'idle' | undefined
+): string {
   return (status && STATUS_COLORS[status]) ?? MINIMAP_IDLE_COLOR;
 }

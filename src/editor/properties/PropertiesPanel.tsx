@@ -10,7 +10,12 @@ import { renameStep, stepIdProblem, updateStep } from '../graphOps';
 import { PipelineEditorModel } from '../model';
 import { IPipelineStep } from '../pipelineFormat';
 import { SelectField, TextField } from './fields';
-import { catalogWith, parametersText, parseParameters, parseTimeout } from './stepFields';
+import {
+  catalogWith,
+  parametersText,
+  parseParameters,
+  parseTimeout
+} from './stepFields';
 
 export interface IPropertiesPanelProps {
   model: PipelineEditorModel;
@@ -31,14 +36,18 @@ function StepForm(props: IStepFormProps): JSX.Element {
     kernels.push(step.kernel);
   }
   return (
-    <form className="jp-runnable-step-form" onSubmit={event => event.preventDefault()}>
+    <form
+      className="jp-runnable-step-form"
+      onSubmit={event => event.preventDefault()}
+    >
       <h3>{trans.__('Step %1', step.id)}</h3>
       <TextField
         name="id"
         label={trans.__('Id')}
         value={step.id}
         validate={text => {
-          const problem = model.document && stepIdProblem(model.document, step.id, text);
+          const problem =
+            model.document && stepIdProblem(model.document, step.id, text);
           return problem === 'pattern'
             ? trans.__('Use only letters, digits, "_" and "-".')
             : problem === 'taken'
@@ -54,7 +63,9 @@ function StepForm(props: IStepFormProps): JSX.Element {
         name="notebook"
         label={trans.__('Notebook (relative to the pipeline file)')}
         value={step.notebook}
-        validate={text => (text.trim() ? null : trans.__('A step needs a notebook.'))}
+        validate={text =>
+          text.trim() ? null : trans.__('A step needs a notebook.')
+        }
         commit={text => update({ notebook: text.trim() })}
       />
       <TextField
@@ -96,7 +107,9 @@ function StepForm(props: IStepFormProps): JSX.Element {
         placeholder={trans.__('none')}
         value={step.timeout_s === undefined ? '' : String(step.timeout_s)}
         validate={text =>
-          parseTimeout(text).ok ? null : trans.__('Enter a number of seconds above 0.')
+          parseTimeout(text).ok
+            ? null
+            : trans.__('Enter a number of seconds above 0.')
         }
         commit={text => {
           const parsed = parseTimeout(text);
@@ -134,7 +147,10 @@ export function PropertiesPanel(props: IPropertiesPanelProps): JSX.Element {
             ? model.document?.steps.find(s => s.id === selection[0])
             : undefined;
         return (
-          <div className="jp-runnable-properties" aria-label={trans.__('Step properties')}>
+          <div
+            className="jp-runnable-properties"
+            aria-label={trans.__('Step properties')}
+          >
             {step ? (
               <StepForm key={step.id} {...props} step={step} />
             ) : (

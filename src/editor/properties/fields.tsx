@@ -17,7 +17,8 @@ export interface ITextFieldProps {
 }
 
 export function TextField(props: ITextFieldProps): JSX.Element {
-  const { label, value, validate, commit, multiline, placeholder, name } = props;
+  const { label, value, validate, commit, multiline, placeholder, name } =
+    props;
   const [draft, setDraft] = React.useState(value);
   React.useEffect(() => setDraft(value), [value]);
   const error = validate ? validate(draft) : null;
@@ -30,7 +31,10 @@ export function TextField(props: ITextFieldProps): JSX.Element {
   const onKeyDown = (event: React.KeyboardEvent) => {
     if (event.key === 'Escape') {
       setDraft(value);
-    } else if (event.key === 'Enter' && (!multiline || event.ctrlKey || event.metaKey)) {
+    } else if (
+      event.key === 'Enter' &&
+      (!multiline || event.ctrlKey || event.metaKey)
+    ) {
       event.preventDefault();
       onCommit();
     }
@@ -47,7 +51,10 @@ export function TextField(props: ITextFieldProps): JSX.Element {
     <label className={`jp-runnable-field${error ? ' jp-mod-invalid' : ''}`}>
       <span>{label}</span>
       {multiline ? (
-        <textarea {...common} onChange={event => setDraft(event.target.value)} />
+        <textarea
+          {...common}
+          onChange={event => setDraft(event.target.value)}
+        />
       ) : (
         <input
           {...common}

@@ -4,7 +4,9 @@
 import { splitList } from '../format';
 import { ICatalogGlobs, IPipelineStep } from '../pipelineFormat';
 
-export function parametersText(parameters: Record<string, unknown> | undefined): string {
+export function parametersText(
+  parameters: Record<string, unknown> | undefined
+): string {
   return parameters && Object.keys(parameters).length > 0
     ? JSON.stringify(parameters, null, 2)
     : '';
@@ -30,7 +32,10 @@ export function parseParameters(
   }
   return {
     ok: true,
-    value: Object.keys(value).length > 0 ? (value as Record<string, unknown>) : undefined
+    value:
+      Object.keys(value).length > 0
+        ? (value as Record<string, unknown>)
+        : undefined
   };
 }
 

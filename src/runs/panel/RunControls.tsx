@@ -45,7 +45,10 @@ function CommandButton(props: {
   );
 }
 
-function problemText(problem: IParametersProblem, trans: TranslationBundle): string {
+function problemText(
+  problem: IParametersProblem,
+  trans: TranslationBundle
+): string {
   return problem.reason === 'syntax'
     ? trans.__('The parameters are not valid JSON: %1', problem.detail)
     : trans.__('The parameters must be a JSON object, such as {"n": 3}.');
@@ -69,7 +72,12 @@ export function RunControls(props: IRunControlsProps): JSX.Element {
     <div className="jp-runnable-run-controls">
       <div className="jp-runnable-run-buttons">
         {RUN_BUTTONS.map((id, index) => (
-          <CommandButton key={id} commands={commands} id={id} primary={index === 0} />
+          <CommandButton
+            key={id}
+            commands={commands}
+            id={id}
+            primary={index === 0}
+          />
         ))}
       </div>
       <div className="jp-runnable-run-buttons jp-mod-pair">
@@ -102,7 +110,10 @@ export function RunControls(props: IRunControlsProps): JSX.Element {
         />
       </details>
       {problem && (
-        <div className="jp-runnable-run-error jp-runnable-run-parameters-error" role="alert">
+        <div
+          className="jp-runnable-run-error jp-runnable-run-parameters-error"
+          role="alert"
+        >
           {problemText(problem, trans)}
         </div>
       )}

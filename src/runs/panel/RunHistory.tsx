@@ -53,12 +53,18 @@ export function RunHistory(props: IRunHistoryProps): JSX.Element {
                   onClick={() => props.onShow(run.run_id)}
                 >
                   <StatusBadge status={run.status} trans={trans} />
-                  <span className="jp-runnable-run-history-start">{formatStart(run.start)}</span>
+                  <span className="jp-runnable-run-history-start">
+                    {formatStart(run.start)}
+                  </span>
                   <span className="jp-runnable-run-history-duration">
                     {formatDuration(durationBetween(run.start, run.end))}
                   </span>
-                  <span className="jp-runnable-run-history-selection">{selection}</span>
-                  <span className="jp-runnable-run-history-id">{run.run_id}</span>
+                  <span className="jp-runnable-run-history-selection">
+                    {selection}
+                  </span>
+                  <span className="jp-runnable-run-history-id">
+                    {run.run_id}
+                  </span>
                 </button>
               </li>
             );

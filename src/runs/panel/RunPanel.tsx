@@ -90,7 +90,9 @@ function RunPanelView(props: IRunPanelViewProps): JSX.Element {
       <RunHistory
         runs={history}
         shownRunId={shownRunId}
-        onShow={runId => void service.showRun(path, runId).catch(() => undefined)}
+        onShow={runId =>
+          void service.showRun(path, runId).catch(() => undefined)
+        }
         trans={trans}
       />
     </>

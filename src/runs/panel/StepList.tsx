@@ -64,13 +64,19 @@ function StepRow(props: IStepRowProps): JSX.Element {
           checked={props.checked}
           onChange={event => props.onCheck(event.target.checked)}
         />
-        <label htmlFor={checkboxId} className="jp-runnable-run-step-name" title={step.notebook}>
+        <label
+          htmlFor={checkboxId}
+          className="jp-runnable-run-step-name"
+          title={step.notebook}
+        >
           {step.id}
         </label>
         {status && <StatusBadge status={status} trans={trans} />}
         <span className="jp-runnable-run-step-time">{time}</span>
       </div>
-      {progress && <div className="jp-runnable-run-step-progress">{progress}</div>}
+      {progress && (
+        <div className="jp-runnable-run-step-progress">{progress}</div>
+      )}
       {status === 'cached' && state?.cachedFrom && (
         <div
           className="jp-runnable-run-step-cached-from"
@@ -86,7 +92,9 @@ function StepRow(props: IStepRowProps): JSX.Element {
       )}
       {state?.error && (
         <div className="jp-runnable-run-step-error">
-          <span className="jp-runnable-run-step-error-name">{state.error.name}</span>
+          <span className="jp-runnable-run-step-error-name">
+            {state.error.name}
+          </span>
           {state.error.message ? `: ${state.error.message}` : ''}
         </div>
       )}
@@ -127,13 +135,18 @@ export interface IStepListProps {
 
 export function StepList(props: IStepListProps): JSX.Element {
   const { steps, states, selection, trans } = props;
-  const anyRunning = steps.some(step => states.get(step.id)?.status === 'running');
+  const anyRunning = steps.some(
+    step => states.get(step.id)?.status === 'running'
+  );
   const now = useNow(anyRunning);
-  const allChecked = steps.length > 0 && steps.every(step => selection.includes(step.id));
+  const allChecked =
+    steps.length > 0 && steps.every(step => selection.includes(step.id));
   if (steps.length === 0) {
     return (
       <p className="jp-runnable-run-empty">
-        {trans.__('This pipeline has no steps yet. Add notebooks to it from the file browser.')}
+        {trans.__(
+          'This pipeline has no steps yet. Add notebooks to it from the file browser.'
+        )}
       </p>
     );
   }

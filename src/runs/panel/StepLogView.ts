@@ -48,7 +48,8 @@ export class StepLogView extends Widget {
     }
     if (reply.text) {
       const atBottom =
-        this.node.scrollHeight - this.node.scrollTop - this.node.clientHeight < 20;
+        this.node.scrollHeight - this.node.scrollTop - this.node.clientHeight <
+        20;
       this._pre.append(reply.text);
       if (atBottom) {
         this.node.scrollTop = this.node.scrollHeight;
