@@ -21,11 +21,13 @@ FRONTEND_SOURCES := $(shell find src schema style -type f 2>/dev/null) package.j
 PYTHON_BUILD_DEPS := "jupyterlab>=4.6,<5" "hatchling>=1.5" "hatch-nodejs-version>=0.3.2" \
 	"hatch-jupyter-builder>=0.5" editables build
 
-.PHONY: help lab test install build pytest jest ui-test chromium clean
+.PHONY: help lab test lint format install build pytest jest ui-test chromium clean
 
 help:
 	@echo "make lab    install into $(VENV), build, and open JupyterLab on examples/"
-	@echo "make test   install, build, run pytest, jest and the galata UI tests, print totals"
+	@echo "make test   install, build, run the linters, pytest, jest and the galata UI tests, print totals"
+	@echo "make lint   ruff, mypy, import-linter, eslint, prettier, stylelint (what CI enforces)"
+	@echo "make format rewrite Python and TypeScript/CSS in the project's style"
 
 $(STAMP)/venv:
 	@mkdir -p $(STAMP)
@@ -48,7 +50,7 @@ $(STAMP)/frontend: $(FRONTEND_SOURCES) $(STAMP)/node-modules
 
 # Editable install; the build hook finds the lab extension built above and skips its own build.
 $(STAMP)/install: pyproject.toml $(STAMP)/frontend
-	$(BIN)/pip install -q --no-build-isolation -e ".[test]"
+	$(BIN)/pip install -q --no-build-isolation -e ".[test,lint]"
 	$(BIN)/jupyter labextension develop --overwrite . >/dev/null
 	$(BIN)/jupyter server extension enable runnable_jupyter --sys-prefix >/dev/null
 	@touch $@
@@ -75,6 +77,15 @@ lab: install
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=$(CURDIR)/examples \
 		$$( [ "$$(id -u)" = 0 ] && echo --allow-root ) \
 		$$( [ -z "$${DISPLAY:-}" ] && echo --no-browser )
+
+# The same checks as .pre-commit-config.yaml and the lint suite of `make test`.
+lint: install
+	@scripts/lint
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/jlpm lint
 
 pytest: install
 	$(BIN)/python -m pytest

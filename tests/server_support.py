@@ -18,6 +18,7 @@ import nbformat
 import psutil
 from helpers import kernel_processes, kernelspec, sha256, write_step_pipeline
 
+from runnable_jupyter.clock import utcnow
 from runnable_jupyter.runlog.models import (
     Attempt,
     RunAttempt,
@@ -26,7 +27,6 @@ from runnable_jupyter.runlog.models import (
     StepRecord,
     StepStatus,
     new_run_id,
-    utcnow,
 )
 from runnable_jupyter.runlog.store import RunStore
 

@@ -17,9 +17,11 @@ from helpers import statuses, write_notebook
 
 from runnable_jupyter.catalog.store import CatalogStore
 from runnable_jupyter.executors.local import LocalProcessExecutor
-from runnable_jupyter.runlog.models import CachedFrom, Mode, RunLog, RunStatus, StepStatus
+from runnable_jupyter.pipeline.graph import Mode
+from runnable_jupyter.runlog.models import CachedFrom, RunLog, RunStatus, StepStatus
 from runnable_jupyter.runs.caching import step_fingerprint
-from runnable_jupyter.runs.manager import RunEvent, RunManager
+from runnable_jupyter.runs.events import RunEvent
+from runnable_jupyter.runs.manager import RunManager
 
 pytestmark = pytest.mark.timeout(300)
 

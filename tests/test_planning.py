@@ -7,6 +7,7 @@ import pytest
 from runnable_jupyter.errors import BadRequest, UnknownStep
 from runnable_jupyter.pipeline import graph as planning
 from runnable_jupyter.pipeline.graph import (
+    Mode,
     ancestors,
     dependents,
     descendants,
@@ -16,7 +17,6 @@ from runnable_jupyter.pipeline.graph import (
     topological_order,
     would_create_cycle,
 )
-from runnable_jupyter.runlog.models import Mode
 
 # a → b, a → c, b → d, c → d (arrows: runs before)
 DIAMOND = {"a": [], "b": ["a"], "c": ["a"], "d": ["b", "c"]}

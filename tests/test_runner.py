@@ -35,8 +35,10 @@ from runnable_jupyter.errors import (
     UnknownStep,
 )
 from runnable_jupyter.executors.local import LocalProcessExecutor
-from runnable_jupyter.runlog.models import Mode, RunLog, RunStatus, StepStatus
-from runnable_jupyter.runs.manager import RunEvent, RunManager
+from runnable_jupyter.pipeline.graph import Mode
+from runnable_jupyter.runlog.models import RunLog, RunStatus, StepStatus
+from runnable_jupyter.runs.events import RunEvent
+from runnable_jupyter.runs.manager import RunManager
 
 pytestmark = pytest.mark.timeout(300)
 

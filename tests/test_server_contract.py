@@ -14,7 +14,7 @@ import yaml
 from jupyter_events import EventLogger
 from tornado.ioloop import IOLoop
 
-from runnable_jupyter.runs.manager import RunEvent
+from runnable_jupyter.runs.events import RunEvent
 from runnable_jupyter.server.app import API_PREFIX, ROUTES
 from runnable_jupyter.server.events import (
     RUN_STATUS_SCHEMA_ID,

@@ -24,16 +24,16 @@ from server_support import (
     write_pipeline,
 )
 
+from runnable_jupyter.clock import utcnow
+from runnable_jupyter.pipeline.graph import Mode
 from runnable_jupyter.runlog.models import (
     Attempt,
-    Mode,
     RunAttempt,
     RunLog,
     RunStatus,
     StepRecord,
     StepStatus,
     new_run_id,
-    utcnow,
 )
 from runnable_jupyter.runlog.store import RunStore
 from runnable_jupyter.server.events import RUN_STATUS_SCHEMA_ID

@@ -19,10 +19,10 @@ import json
 import os
 import re
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..clock import utcnow
 from ..errors import CatalogError
 
 if TYPE_CHECKING:
@@ -283,7 +283,8 @@ def _producers(name: str, pipeline: Path) -> list[str]:
     for step in steps if isinstance(steps, list) else []:
         if not isinstance(step, dict):
             continue
-        catalog_globs = step.get("catalog") if isinstance(step.get("catalog"), dict) else {}
+        declared = step.get("catalog")
+        catalog_globs: dict[str, Any] = declared if isinstance(declared, dict) else {}
         globs = [g for g in catalog_globs.get("put", []) if isinstance(g, str)]
         # 'model.*' declares 'model.pkl'; a glob 'model.pkl' declares the name 'model' too
         if any(fnmatch(name, g) or fnmatch(g, f"{name}.*") for g in globs) or (
@@ -345,7 +346,7 @@ def _log(op: str, access: CatalogAccess) -> None:
             "sha256": access.sha256,
             "size": access.size,
             "path": access.path,
-            "time": datetime.now(timezone.utc).isoformat(),
+            "time": utcnow().isoformat(),
         }
     )
     with open(log_file, "a", encoding="utf-8") as handle:

@@ -17,19 +17,18 @@ import os
 import pickle
 import sys
 from collections.abc import Callable
-from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
 
-from ..atomic_files import atomic_write
+from ..clock import utcnow
 from ..errors import CatalogError
+from ..files import HASH_CHUNK, atomic_write, sha256_of_file
 from ..runlog.models import CatalogAccess
 
 if TYPE_CHECKING:
     from ..pipeline.model import Pipeline
 
 META_DIR = ".meta"
-CHUNK = 1 << 20
 # format -> file extension of entries written by put()
 EXTENSIONS = {"parquet": ".parquet", "npy": ".npy", "json": ".json", "pickle": ".pkl"}
 # how get() loads plain files (declarative puts, path() files) by their extension
@@ -42,7 +41,7 @@ FORMAT_BY_EXTENSION = {
 }
 _SERIES_COLUMN = "__series__"
 # (format, writer of the file content, extra metadata)
-Encoder = tuple[str, Callable[[IO[bytes]], None], dict[str, Any]]
+Encoder = tuple[str, Callable[[IO[bytes]], object], dict[str, Any]]
 
 
 def catalog_dir_for(pipeline_path: Path, pipeline: Pipeline) -> Path:
@@ -51,18 +50,6 @@ def catalog_dir_for(pipeline_path: Path, pipeline: Pipeline) -> Path:
 
     folder = pipeline.settings.catalog_dir or f"{pipeline_stem(pipeline_path)}.catalog"
     return pipeline_path.parent / folder
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def check_name(name: str, *, allow_subfolders: bool = False) -> str:
@@ -113,7 +100,7 @@ def _copy_hashing(source: Path, target: Path) -> tuple[str, int]:
     def write(out: IO[bytes]) -> None:
         nonlocal size
         with open(source, "rb") as handle:
-            while chunk := handle.read(CHUNK):
+            while chunk := handle.read(HASH_CHUNK):
                 digest.update(chunk)
                 size += len(chunk)
                 out.write(chunk)
@@ -127,7 +114,7 @@ def _is_json_able(obj: Any) -> bool:
     if not isinstance(obj, (dict, list, str, int, float, bool, type(None))):
         return False
     try:
-        return json.loads(json.dumps(obj, allow_nan=False)) == obj
+        return bool(json.loads(json.dumps(obj, allow_nan=False)) == obj)
     except (TypeError, ValueError, RecursionError):
         return False
 
@@ -263,7 +250,8 @@ class CatalogStore:
     def metadata(self, name: str) -> dict[str, Any] | None:
         sidecar = self.meta_dir / f"{name}.json"
         try:
-            return json.loads(sidecar.read_text(encoding="utf-8"))
+            meta: dict[str, Any] = json.loads(sidecar.read_text(encoding="utf-8"))
+            return meta
         except (FileNotFoundError, NotADirectoryError, json.JSONDecodeError):
             return None
 
@@ -275,7 +263,7 @@ class CatalogStore:
         if meta.get("size") == stat.st_size and meta.get("mtime_ns") == stat.st_mtime_ns:
             sha256 = meta["sha256"]
         else:
-            sha256 = sha256_of(file)
+            sha256 = sha256_of_file(file)
         return CatalogAccess(name=name, sha256=sha256, size=stat.st_size, path=str(file))
 
     def names(self) -> list[str]:
@@ -345,7 +333,7 @@ class CatalogStore:
     ) -> CatalogAccess:
         stat = file.stat()
         access = CatalogAccess(
-            name=name, sha256=sha256_of(file), size=stat.st_size, path=str(file), time=_now()
+            name=name, sha256=sha256_of_file(file), size=stat.st_size, path=str(file), time=utcnow()
         )
         meta = {
             "name": name,

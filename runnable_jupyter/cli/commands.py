@@ -17,14 +17,18 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
 from ..errors import PathOutsideRoot, PipelineInvalid, RunnableError, RunNotFound
-from ..runlog.models import Mode, RunLog, RunStatus
+from ..pipeline.graph import Mode
+from ..runlog.models import RunLog, RunStatus
 from ..startup import skip_iri_format_checker
 from .display import ACTIVE_RUN_STATUSES, LiveProgress, PlainProgress, run_summary, runs_table
+
+if TYPE_CHECKING:  # the engine is imported late: `validate` need not load it
+    from ..runs.manager import RunManager
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 POLL_S = 0.5  # the display also redraws this often, so elapsed times keep moving
@@ -191,8 +195,8 @@ def cmd_run(args: argparse.Namespace, root: Path) -> int:
         mode = Mode.upstream if args.upstream else Mode.downstream if args.downstream else Mode.only
     elif args.upstream or args.downstream:
         raise CliError("--upstream and --downstream need at least one --step ID")
-    with follower(root, args.max_parallel, args.timeout) as follow:
-        log = follow.manager.start(
+    with follower(root, args.max_parallel, args.timeout) as (follow, manager):
+        log = manager.start(
             relative,
             steps=args.step,
             mode=mode,
@@ -204,9 +208,9 @@ def cmd_run(args: argparse.Namespace, root: Path) -> int:
 
 def cmd_retry(args: argparse.Namespace, root: Path) -> int:
     relative = pipeline_argument(args.pipeline, root)
-    with follower(root) as follow:
-        run_id = run_of(follow.manager, relative, args.run_id).run_id
-        log = follow.manager.retry(run_id, force=args.force)
+    with follower(root) as (follow, manager):
+        run_id = run_of(manager, relative, args.run_id).run_id
+        log = manager.retry(run_id, force=args.force)
         return follow(log)
 
 
@@ -239,7 +243,7 @@ def output_console() -> Console:
     return console if console.is_terminal else Console(width=PIPED_WIDTH)
 
 
-def run_of(manager: Any, pipeline: str, run_id: str | None) -> RunLog:
+def run_of(manager: RunManager, pipeline: str, run_id: str | None) -> RunLog:
     """The pipeline's run `run_id`, or its latest run when `run_id` is None."""
     if run_id is not None:
         log = manager.get(run_id)  # checks the id's form and that the run exists
@@ -278,7 +282,7 @@ def absolute_paths(log: RunLog, root: Path) -> dict[str, Any]:
 
 
 @contextmanager
-def manager_for(root: Path, **options: Any) -> Iterator[Any]:
+def manager_for(root: Path, **options: Any) -> Iterator[RunManager]:
     from ..runs.manager import RunManager  # imported late: `validate` need not load the engine
 
     manager = RunManager(root=root, **options)
@@ -291,8 +295,8 @@ def manager_for(root: Path, **options: Any) -> Iterator[Any]:
 class Follower:
     """Draws a run until it ends; Ctrl-C cancels it cleanly. Returns the exit code."""
 
-    def __init__(self, manager: Any) -> None:
-        self.manager = manager
+    def __init__(self) -> None:
+        self.manager: RunManager | None = None  # set once made: the manager needs `on_event`
         self.wake = threading.Event()
         self.interrupted = False
 
@@ -304,27 +308,29 @@ class Follower:
         self.wake.set()
 
     def __call__(self, started: RunLog) -> int:
+        manager = self.manager
+        assert manager is not None, "the follower's manager is set by `follower()`"
         run_id = started.run_id
         print(run_id, flush=True)
         console = Console()
         display = LiveProgress(console) if console.is_terminal else PlainProgress(sys.stdout)
         try:
-            log = self.manager.get(run_id)
+            log = manager.get(run_id)
             display.update(log)
             while log.status in ACTIVE_RUN_STATUSES and not self.interrupted:
                 self.wake.wait(POLL_S)
                 self.wake.clear()
-                log = self.manager.get(run_id)
+                log = manager.get(run_id)
                 display.update(log)
             if self.interrupted:
                 display.message("cancelling: stopping running kernels...")
-                self.manager.cancel(run_id)
-            log = self.manager.wait(run_id, timeout=CANCEL_WAIT_S if self.interrupted else None)
+                manager.cancel(run_id)
+            log = manager.wait(run_id, timeout=CANCEL_WAIT_S if self.interrupted else None)
         except TimeoutError:
             print(f"error: run {run_id} did not stop within {CANCEL_WAIT_S:.0f} s", file=sys.stderr)
             return EXIT_FAILED
         finally:
-            display.close(self.manager.get(run_id))
+            display.close(manager.get(run_id))
         if self.interrupted:
             print("cancelled", flush=True)
             return EXIT_FAILED
@@ -334,15 +340,15 @@ class Follower:
 @contextmanager
 def follower(
     root: Path, max_parallel: int | None = None, timeout_s: float | None = None
-) -> Iterator[Follower]:
-    follow = Follower(None)
+) -> Iterator[tuple[Follower, RunManager]]:
+    follow = Follower()
     previous = signal.signal(signal.SIGINT, follow.on_sigint)
     try:
         with manager_for(
             root, on_event=follow.on_event, max_parallel=max_parallel, default_timeout_s=timeout_s
         ) as manager:
             follow.manager = manager
-            yield follow
+            yield follow, manager
     finally:
         signal.signal(signal.SIGINT, previous)
 

@@ -16,7 +16,8 @@ from rich.live import Live
 from rich.table import Table
 from rich.text import Text
 
-from ..runlog.models import RunLog, RunStatus, StepRecord, StepStatus, utcnow
+from ..clock import utcnow
+from ..runlog.models import RunLog, RunStatus, StepRecord, StepStatus
 
 ACTIVE_RUN_STATUSES = frozenset({RunStatus.pending, RunStatus.running})
 STATUS_STYLES = {

@@ -15,7 +15,6 @@ from typing import Protocol
 import psutil
 
 from ..runlog.models import ErrorInfo
-from .interface import StepJob
 
 KERNEL_STOP_GRACE_S = 2.0
 
@@ -58,13 +57,13 @@ def stop_process_group(pgid: int, grace_s: float = KERNEL_STOP_GRACE_S) -> None:
     kill_process_group(pgid)  # also reaches children the kernel started
 
 
-def timeout_error(job: StepJob, cell_index: int | None = None) -> ErrorInfo:
+def timeout_error(step_id: str, timeout_s: float, cell_index: int | None = None) -> ErrorInfo:
     """The error of a step stopped for running past its `timeout_s`."""
     return ErrorInfo(
         name="TimeoutError",
         message=(
-            f"step '{job.step_id}' ran longer than its limit of {job.timeout_s:g} s and was "
-            f"stopped; raise `timeout_s` of step '{job.step_id}' in the pipeline to allow more "
+            f"step '{step_id}' ran longer than its limit of {timeout_s:g} s and was "
+            f"stopped; raise `timeout_s` of step '{step_id}' in the pipeline to allow more "
             "time"
         ),
         cell_index=cell_index,

@@ -35,9 +35,11 @@ from multiprocessing.connection import wait as wait_ready
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from ..runlog.models import ErrorInfo, StepStatus, utcnow
+from ..clock import utcnow
+from ..runlog.models import ErrorInfo, StepStatus
 from .interface import StepJob, StepProgress, StepResult
 from .kernel_stopping import kill_process_group
+from .messages import FromWorker, JobFinished, KernelStarted, Progress, RunJob, StopWorker, ToWorker
 from .worker import lost_job_error, spawn_worker
 
 log = logging.getLogger(__name__)
@@ -178,7 +180,7 @@ class LocalProcessExecutor:
         with self._lock:
             workers = list(self._workers)
             for worker in workers:
-                self._send(worker, ("stop",))
+                self._send(worker, StopWorker())
         for worker in workers:  # the monitor reaps them; here we only wait for them to end
             if not wait_ready([worker.process.sentinel], WORKER_STOP_WAIT_S):
                 worker.process.kill()
@@ -228,7 +230,7 @@ class LocalProcessExecutor:
                     task.kill_worker_at = time.monotonic() + task.job.timeout_s + TIMEOUT_GRACE_S
             worker.cancel_event.clear()
             worker.task, worker.kernel_pid = task, None
-            if not self._send(worker, ("job", task.job)):
+            if not self._send(worker, RunJob(task.job)):
                 worker.task = None  # a dead worker: the monitor replaces it, the job waits
                 worker.gone = True
                 self._pending.appendleft(task)
@@ -240,7 +242,7 @@ class LocalProcessExecutor:
         self._wake()
         return worker
 
-    def _send(self, worker: _Worker, message: tuple[Any, ...]) -> bool:
+    def _send(self, worker: _Worker, message: ToWorker) -> bool:
         try:
             worker.conn.send(message)
             return True
@@ -315,27 +317,29 @@ class LocalProcessExecutor:
         except (EOFError, OSError):
             self._worker_exited(worker)
 
-    def _handle(self, worker: _Worker, message: tuple[Any, ...]) -> None:
-        kind, payload = message
-        if kind == "kernel":
-            with self._lock:
-                worker.kernel_pid = payload
-        elif kind == "progress":
-            task = worker.task
-            if task is not None:
-                try:
-                    task.on_progress(payload)
-                except Exception:  # a listener's bug must not stop the monitor
-                    log.exception("on_progress failed for step %s", task.job.step_id)
-        elif kind == "result":
-            with self._lock:
-                task, worker.task, worker.kernel_pid = worker.task, None, None
-                self._dispatch()
-            if task is not None:
-                result: StepResult = payload
-                if task.stop_reason == "cancelled" and result.status == StepStatus.failed:
-                    result.status, result.error = StepStatus.cancelled, None  # our kill
-                _set_result(task, result)
+    def _handle(self, worker: _Worker, message: FromWorker) -> None:
+        match message:
+            case KernelStarted(pid=pid):
+                with self._lock:
+                    worker.kernel_pid = pid
+            case Progress(progress=progress):
+                task = worker.task
+                if task is not None:
+                    try:
+                        task.on_progress(progress)
+                    except Exception:  # a listener's bug must not stop the monitor
+                        log.exception("on_progress failed for step %s", task.job.step_id)
+            case JobFinished(result=result):
+                self._finished(worker, result)
+
+    def _finished(self, worker: _Worker, result: StepResult) -> None:
+        with self._lock:
+            task, worker.task, worker.kernel_pid = worker.task, None, None
+            self._dispatch()
+        if task is not None:
+            if task.stop_reason == "cancelled" and result.status == StepStatus.failed:
+                result.status, result.error = StepStatus.cancelled, None  # our kill
+            _set_result(task, result)
 
     def _worker_exited(self, worker: _Worker) -> None:
         try:  # a result sent just before the worker ended still counts

@@ -33,7 +33,7 @@ class StepHooks(Protocol):
     def kernel_started(self, pid: int) -> None: ...
 
 
-class StepNotebookClient(PapermillNotebookClient):
+class StepNotebookClient(PapermillNotebookClient):  # type: ignore[misc]  # papermill: untyped
     """papermill's notebook client with skip tags, progress and kernel-launch hooks."""
 
     def __init__(self, nb_man: Any, *, step: StepHooks, **kwargs: Any) -> None:
@@ -56,7 +56,7 @@ class StepNotebookClient(PapermillNotebookClient):
         original = self.step.skipped.get(cell_index)
         if original is not None:
             # papermill cleared outputs when the run started: put the cell back as it was.
-            cell.outputs = nbformat.from_dict(original["outputs"])
+            cell.outputs = nbformat.from_dict(original["outputs"])  # type: ignore[no-untyped-call]
             cell.execution_count = original["execution_count"]
             return cell
         self.step.cell_starting(cell_index)
@@ -67,11 +67,11 @@ class StepNotebookClient(PapermillNotebookClient):
     execute_cell = run_sync(async_execute_cell)
 
 
-class StepEngine(Engine):
+class StepEngine(Engine):  # type: ignore[misc]  # papermill: untyped
     """A papermill engine running `StepNotebookClient` (registered as `ENGINE_NAME`)."""
 
     @classmethod
-    def execute_managed_notebook(  # type: ignore[override]
+    def execute_managed_notebook(
         cls,
         nb_man: Any,
         kernel_name: str,

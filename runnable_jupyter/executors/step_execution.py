@@ -35,7 +35,8 @@ from papermill.iorw import load_notebook_node, write_ipynb
 from papermill.log import logger as papermill_logger
 from papermill.parameterize import parameterize_notebook
 
-from ..runlog.models import CatalogAccess, ErrorInfo, StepStatus, utcnow
+from ..clock import utcnow
+from ..runlog.models import CatalogAccess, ErrorInfo, StepStatus
 from .interface import FALLBACK_KERNEL, StepJob, StepProgress, StepResult
 from .kernel_stopping import CancelSignal, KernelGuard, timeout_error
 from .papermill_engine import ENGINE_NAME, KERNEL_START_TIMEOUT_S
@@ -381,7 +382,9 @@ class _StepRun:
         if self.guard.reason == "cancelled":
             return StepStatus.cancelled, None
         if self.guard.reason == "timeout":
-            return StepStatus.failed, timeout_error(self.job, cell_index=current)
+            return StepStatus.failed, timeout_error(
+                self.job.step_id, self.job.timeout_s or 0, cell_index=current
+            )
         if isinstance(exc, PapermillExecutionError):
             return StepStatus.failed, ErrorInfo(
                 name=exc.ename,

@@ -2,8 +2,8 @@
 
 A worker is spawned (not forked: jupyter's asyncio and zmq state must not be copied), imports
 papermill once and then runs one `StepJob` at a time with `execute_step`. Over its pipe it
-receives ("job", StepJob) or ("stop",) and sends ("kernel", pid), ("progress", StepProgress) and
-("result", StepResult). It never leaves a kernel behind: not after a job, not when it is
+receives `RunJob` or `StopWorker` and sends `KernelStarted`, `Progress` and `JobFinished`
+(`messages.py`). It never leaves a kernel behind: not after a job, not when it is
 terminated, not when its parent dies.
 """
 
@@ -19,10 +19,12 @@ from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from ..runlog.models import ErrorInfo, StepStatus, utcnow
+from ..clock import utcnow
+from ..runlog.models import ErrorInfo, StepStatus
 from ..startup import skip_iri_format_checker
 from .interface import StepJob, StepResult
 from .kernel_stopping import kill_process_group, timeout_error
+from .messages import FromWorker, JobFinished, KernelStarted, Progress, RunJob
 
 
 def spawn_worker(ctx: BaseContext) -> tuple[BaseProcess, Connection, Any]:
@@ -43,7 +45,7 @@ def spawn_worker(ctx: BaseContext) -> tuple[BaseProcess, Connection, Any]:
 def lost_job_error(job: StepJob, stop_reason: str | None, exitcode: int | None) -> ErrorInfo:
     """The error of a job whose worker ended without answering (not cancelled)."""
     if stop_reason == "timeout":
-        return timeout_error(job)
+        return timeout_error(job.step_id, job.timeout_s or 0)
     how = (
         f"was killed by signal {-exitcode}"
         if exitcode is not None and exitcode < 0
@@ -70,7 +72,7 @@ def worker_main(conn: Connection, cancel_event: Any, parent_pid: int) -> None:
     kernel: dict[str, int | None] = {"pgid": None}
     send_lock = threading.Lock()
 
-    def send(message: tuple[Any, ...]) -> None:
+    def send(message: FromWorker) -> None:
         with send_lock:
             conn.send(message)
 
@@ -89,20 +91,20 @@ def worker_main(conn: Connection, cancel_event: Any, parent_pid: int) -> None:
 
     def kernel_started(pid: int) -> None:
         kernel["pgid"] = pid
-        send(("kernel", pid))
+        send(KernelStarted(pid))
 
     while True:
         try:
             message = conn.recv()
         except (EOFError, OSError):
             break
-        if message[0] != "job":
+        if not isinstance(message, RunJob):  # StopWorker
             break
-        job: StepJob = message[1]
+        job = message.job
         start = utcnow()
         try:
             result = execute_step(
-                job, lambda p: send(("progress", p)), cancel_event, on_kernel_start=kernel_started
+                job, lambda p: send(Progress(p)), cancel_event, on_kernel_start=kernel_started
             )
         except BaseException as exc:  # execute_step reports failures itself; this is a bug
             result = StepResult(
@@ -113,4 +115,4 @@ def worker_main(conn: Connection, cancel_event: Any, parent_pid: int) -> None:
             )
         kill_process_group(kernel["pgid"])
         kernel["pgid"] = None
-        send(("result", result))
+        send(JobFinished(result))

@@ -11,11 +11,21 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
+from enum import Enum
 
 from ..errors import BadRequest, UnknownStep
-from ..runlog.models import Mode
 
 Deps = Mapping[str, Sequence[str]]
+
+
+class Mode(str, Enum):
+    """Which steps a selection runs: only those, or with their ancestors, their descendants, or
+    every step of the pipeline."""
+
+    only = "only"
+    upstream = "upstream"
+    downstream = "downstream"
+    all = "all"
 
 
 def _known_deps(deps: Deps) -> dict[str, list[str]]:

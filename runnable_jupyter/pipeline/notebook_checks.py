@@ -87,7 +87,9 @@ def inspect_notebook(notebook: str, path: Path) -> tuple[str | None, str | None]
         with warnings.catch_warnings():
             # Cells without ids (older nbformat 4 minors) are fine: papermill runs them as is.
             warnings.simplefilter("ignore", MissingIDFieldWarning)
-            nb = nbformat.reads(text, as_version=nbformat.NO_CONVERT, capture_validation_error={})
+            nb = nbformat.reads(  # type: ignore[no-untyped-call]
+                text, as_version=nbformat.NO_CONVERT, capture_validation_error={}
+            )
             nbformat.validate(nb)
     except NotJSONError:
         return f"notebook {notebook!r} is not JSON: is it really a Jupyter notebook?", None

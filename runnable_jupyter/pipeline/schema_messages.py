@@ -69,11 +69,13 @@ def describe_schema_error(error: ValidationError) -> Iterator[tuple[tuple[str | 
     """(path below the error's location, message) for each problem `error` stands for."""
     path = list(error.absolute_path)
     subject = _subject(path)
-    value = error.validator_value
+    # jsonschema types these as unions with its own `Unset`: for a reported error they are set.
+    value: Any = error.validator_value
+    schema: Any = error.schema
     instance = error.instance
     kind = error.validator
     if kind == "additionalProperties" and isinstance(instance, dict):
-        allowed = list(error.schema.get("properties", {}))
+        allowed = list(schema.get("properties", {}))
         for name in instance:
             if name not in allowed:
                 close = difflib.get_close_matches(name, allowed, n=1)

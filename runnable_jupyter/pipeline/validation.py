@@ -22,7 +22,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from ..errors import PathOutsideRoot, PipelineInvalid, PipelineNotFound
 from ..paths import resolve_inside
-from . import graph as planning
+from . import graph
 from .migrations import UnsupportedVersion, migrate
 from .model import Pipeline, load_schema
 from .notebook_checks import (
@@ -190,7 +190,7 @@ class _Checker:
         self.report_cycles(deps, first_index)
 
     def report_cycles(self, deps: dict[str, list[str]], first_index: dict[str, int]) -> None:
-        for cycle in planning.find_cycles(deps):
+        for cycle in graph.find_cycles(deps):
             # point at the dependency that closes the cycle: cycle[0] depending on cycle[-2]
             head, closing = cycle[0], cycle[-2]
             index = first_index[head]
@@ -290,9 +290,11 @@ class _Checker:
         if kernel in self.known_kernels():
             return True
         if self._kernels_rechecked is False:  # looked up, maybe cached: a new kernel counts too
-            self._known_kernels = set(installed_kernels(max_age_s=KERNELSPECS_MISS_MAX_AGE_S))
+            known = set(installed_kernels(max_age_s=KERNELSPECS_MISS_MAX_AGE_S))
+            self._known_kernels = known
             self._kernels_rechecked = True
-        return kernel in self._known_kernels
+            return kernel in known
+        return False
 
     def check_kernel(
         self, step: dict[str, Any], index: int, step_id: str | None, notebook_kernel: str | None

@@ -1,17 +1,20 @@
 """The run log: one JSON document per run, the single source of truth about what ran.
 
-Pydantic models with a schema version. `RunStore` in `runstore.py` persists them atomically.
+Pydantic models with a schema version. `RunStore` in `store.py` persists them atomically.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, Field
+
+from ..clock import utcnow
+from ..pipeline.graph import Mode
 
 RUNLOG_SCHEMA_VERSION = 1
 RUN_ID_PATTERN = r"^[0-9]{8}T[0-9]{6}-[0-9a-f]{6}$"
@@ -47,17 +50,6 @@ FINISHED_STEP_STATUSES = frozenset(
         StepStatus.not_selected,
     }
 )
-
-
-class Mode(str, Enum):
-    only = "only"
-    upstream = "upstream"
-    downstream = "downstream"
-    all = "all"
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def new_run_id(now: datetime | None = None) -> str:

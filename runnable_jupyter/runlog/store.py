@@ -15,8 +15,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..atomic_files import atomic_write
 from ..errors import BadRequest, RunNotFound
+from ..files import atomic_write
 from ..pipeline.model import pipeline_stem
 from .models import RUN_ID_PATTERN, RunLog
 

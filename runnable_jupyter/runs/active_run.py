@@ -20,16 +20,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..clock import utcnow
 from ..executors.interface import Executor, StepJob, StepProgress, StepResult
 from ..pipeline.model import Pipeline
-from ..runlog.models import Attempt, CachedFrom, RunLog, RunStatus, StepStatus, utcnow
+from ..runlog.models import Attempt, CachedFrom, RunLog, RunStatus, StepStatus
 from ..runlog.store import RunStore
 from .caching import ReuseFinder, step_fingerprint
 from .events import RunEvent, progress_event, run_event, step_event
 from .planning import notebook_path
 from .step_outcomes import apply_result, record_cached, record_failure
 
-__all__ = ["RunContext", "RunEvent", "RunExecution"]
+__all__ = ["RunContext", "RunExecution"]
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,33 @@ CANCEL_GRACE_S = 30.0  # a cancelled step whose executor never answers is given 
 PROGRESS_SAVE_INTERVAL_S = 1.0  # cell progress is saved at most this often (events: always)
 DONE_FOR_DEPENDENTS = frozenset({StepStatus.succeeded, StepStatus.cached, StepStatus.not_selected})
 BLOCKING_FAILURES = frozenset({StepStatus.failed, StepStatus.upstream_failed})
+
+
+# -- what the run's inbox receives (from executor callbacks, `request_cancel` and the thread)
+
+
+@dataclass(frozen=True)
+class _ProgressArrived:
+    progress: StepProgress
+
+
+@dataclass(frozen=True)
+class _StepDone:
+    step_id: str
+    future: Future[StepResult]
+
+
+@dataclass(frozen=True)
+class _CancelRequested:
+    pass
+
+
+@dataclass(frozen=True)
+class _GiveUpOnExecutor:
+    """Cancelled long ago and the executor never answered: record what we know."""
+
+
+_Message = _ProgressArrived | _StepDone | _CancelRequested | _GiveUpOnExecutor
 
 
 @dataclass(frozen=True)
@@ -75,7 +103,7 @@ class RunExecution:
         self.max_parallel = max_parallel
         self.order = order  # steps of this attempt, topological
         self.deps = deps
-        self.inbox: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        self.inbox: queue.Queue[_Message] = queue.Queue()
         self.running: dict[str, Future[StepResult]] = {}
         self.cancel_requested = False
         self.cancel_time: float | None = None
@@ -94,7 +122,7 @@ class RunExecution:
         if not self.cancel_requested:
             self.cancel_requested = True
             self.cancel_time = time.monotonic()
-            self.inbox.put(("cancel",))
+            self.inbox.put(_CancelRequested())
 
     # --- the run's thread -------------------------------------------------------------------
 
@@ -253,35 +281,35 @@ class RunExecution:
         inbox = self.inbox
         try:
             future = context.executor().submit(
-                job, lambda progress: inbox.put(("progress", progress))
+                job, lambda progress: inbox.put(_ProgressArrived(progress))
             )
         except Exception as error:  # e.g. an executor that was shut down
             record_failure(record, error)
             return
         self.running[step_id] = future
-        future.add_done_callback(lambda done: inbox.put(("done", step_id, done)))
+        future.add_done_callback(lambda done: inbox.put(_StepDone(step_id, done)))
 
-    def _next_message(self) -> tuple[Any, ...]:
+    def _next_message(self) -> _Message:
         while True:
             try:
                 return self.inbox.get(timeout=1.0)
             except queue.Empty:
                 if self.cancel_time and time.monotonic() - self.cancel_time > CANCEL_GRACE_S:
-                    return ("abandon",)
+                    return _GiveUpOnExecutor()
 
-    def _handle(self, message: tuple[Any, ...]) -> None:
-        kind = message[0]
-        if kind == "progress":
-            self._record_progress(message[1])
-        elif kind == "done":
-            self._record_result(message[1], message[2])
-        elif kind == "cancel":
-            for step_id in list(self.running):
-                self._cancel_step(step_id)
-        elif kind == "abandon":  # the executor never answered: record what we know
-            for step_id, future in list(self.running.items()):
-                future.cancel()
-                self._record_result(step_id, None)
+    def _handle(self, message: _Message) -> None:
+        match message:
+            case _ProgressArrived(progress=progress):
+                self._record_progress(progress)
+            case _StepDone(step_id=step_id, future=future):
+                self._record_result(step_id, future)
+            case _CancelRequested():
+                for step_id in list(self.running):
+                    self._cancel_step(step_id)
+            case _GiveUpOnExecutor():
+                for step_id, running in list(self.running.items()):
+                    running.cancel()
+                    self._record_result(step_id, None)
 
     def _cancel_step(self, step_id: str) -> None:
         try:

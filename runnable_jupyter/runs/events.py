@@ -11,8 +11,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..clock import utcnow
 from ..executors.interface import StepProgress
-from ..runlog.models import RunLog, StepStatus, utcnow
+from ..runlog.models import RunLog, StepStatus
 
 
 @dataclass

@@ -23,12 +23,14 @@ from ..catalog.store import catalog_dir_for
 from ..errors import BadRequest, PipelineNotFound, RunInProgress, RunNotFound, ServiceUnavailable
 from ..executors.interface import Executor
 from ..paths import relative_to_root, resolve_inside
-from ..pipeline import graph as planning
+from ..pipeline import graph
+from ..pipeline.graph import Mode
 from ..pipeline.model import Pipeline
 from ..pipeline.validation import load_pipeline
-from ..runlog.models import Mode, RunLog, new_run_id
+from ..runlog.models import RunLog, new_run_id
 from ..runlog.store import RunStore, check_run_id, find_runs_dirs, runs_dir_for
-from .active_run import RunContext, RunEvent, RunExecution
+from .active_run import RunContext, RunExecution
+from .events import RunEvent
 from .planning import (
     UNFINISHED_RUN,
     checked_overrides,
@@ -38,7 +40,7 @@ from .planning import (
     retry_plan,
 )
 
-__all__ = ["RunEvent", "RunManager"]
+__all__ = ["RunManager"]
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +104,7 @@ class RunManager:
             raise BadRequest(f"max_parallel must be a positive integer, not {max_parallel!r}")
         pipeline_path, rel = self._pipeline_location(pipeline)
         model = load_pipeline(pipeline_path, self.root)
-        order = planning.plan(model.dependencies(), selection, mode)
+        order = graph.plan(model.dependencies(), selection, mode)
         with self._lock:  # refuse early, before any work; checked again when activating
             self._refuse_if_running(str(pipeline_path), rel)
         run_id = new_run_id()
@@ -196,7 +198,7 @@ class RunManager:
         with self._lock:
             snapshot = run.log.model_copy(deep=True)
         # Workers start together now rather than one by one as steps become ready.
-        widest = planning.widest_level(run.order, run.deps)
+        widest = graph.widest_level(run.order, run.deps)
         self._executor_instance().reserve(min(run.max_parallel, widest))
         run.start()
         return snapshot

@@ -6,28 +6,21 @@ calls them before a run is activated, so bad input raises and nothing is written
 
 from __future__ import annotations
 
-import hashlib
 import json
 import keyword
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..clock import utcnow
 from ..errors import BadRequest, StructureChanged
 from ..executors.interface import FALLBACK_KERNEL
+from ..files import sha256_of_file
 from ..paths import resolve_inside
-from ..pipeline import graph as planning
+from ..pipeline import graph
+from ..pipeline.graph import Mode
 from ..pipeline.model import Pipeline, Step
-from ..runlog.models import (
-    ErrorInfo,
-    Mode,
-    RunAttempt,
-    RunLog,
-    RunStatus,
-    StepRecord,
-    StepStatus,
-    utcnow,
-)
+from ..runlog.models import ErrorInfo, RunAttempt, RunLog, RunStatus, StepRecord, StepStatus
 from .environment import collect_environment
 
 RETRYABLE = frozenset(
@@ -89,7 +82,7 @@ def new_run_log(
     log = RunLog(
         run_id=run_id,
         pipeline=rel,
-        pipeline_sha256=sha256_file(pipeline_path),
+        pipeline_sha256=sha256_of_file(pipeline_path),
         pipeline_structure=model.dependencies(),
         selection=selection,
         mode=Mode(mode),
@@ -106,7 +99,7 @@ def new_run_log(
             id=step.id,
             notebook=step.notebook,
             status=StepStatus.pending if step.id in planned else StepStatus.not_selected,
-            source_sha256=sha256_file(notebook),
+            source_sha256=sha256_of_file(notebook),
             kernel=step.kernel or _notebook_kernel(notebook) or FALLBACK_KERNEL,
             parameters={**model.parameters, **step.parameters, **overrides},
             depends_on=list(step.depends_on),
@@ -137,13 +130,13 @@ def retry_plan(
     deps = {s: d for s, d in model.dependencies().items() if s in log.steps}
     in_scope = {s for s, r in log.steps.items() if r.status != StepStatus.not_selected}
     failed = {s for s in in_scope if log.steps[s].status in RETRYABLE}
-    chosen = (failed | planning.descendants(deps, failed)) & in_scope & set(deps)
+    chosen = (failed | graph.descendants(deps, failed)) & in_scope & set(deps)
     if not chosen:
         raise BadRequest(
             f"run {run_id} has nothing to retry: every selected step succeeded",
             {"run_id": run_id, "status": log.status.value},
         )
-    order = [s for s in planning.topological_order(deps) if s in chosen]
+    order = [s for s in graph.topological_order(deps) if s in chosen]
     return order, deps
 
 
@@ -154,7 +147,7 @@ def reset_for_retry(
     for step_id in order:
         step, record = model.step(step_id), log.steps[step_id]
         record.notebook, record.depends_on = step.notebook, list(step.depends_on)
-        record.source_sha256 = sha256_file(notebook_path(root, pipeline_path, step))
+        record.source_sha256 = sha256_of_file(notebook_path(root, pipeline_path, step))
         record.status = StepStatus.pending
     log.attempts.append(RunAttempt(number=len(log.attempts) + 1, steps=order))
     log.status, log.end = RunStatus.pending, None
@@ -193,7 +186,7 @@ def _structure_changes(
         if record is None:
             continue
         try:
-            digest = sha256_file(notebook_path(root, pipeline_path, step))
+            digest = sha256_of_file(notebook_path(root, pipeline_path, step))
         except Exception:
             digest = None
         if record.notebook != step.notebook or digest != record.source_sha256:
@@ -216,14 +209,6 @@ def _describe(changes: dict[str, list[str]]) -> str:
         "changed_notebooks": "notebooks changed for",
     }
     return "; ".join(f"{labels[k]}: {', '.join(v)}" for k, v in changes.items() if v)
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _notebook_kernel(path: Path) -> str | None:

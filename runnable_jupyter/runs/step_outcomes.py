@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import traceback
 
+from ..clock import utcnow
 from ..executors.interface import StepResult
-from ..runlog.models import Attempt, CachedFrom, ErrorInfo, StepRecord, StepStatus, utcnow
+from ..runlog.models import Attempt, CachedFrom, ErrorInfo, StepRecord, StepStatus
 
 
 def record_failure(record: StepRecord, error: BaseException) -> None:

@@ -88,6 +88,8 @@ class RunnableJupyterApp(ExtensionApp):
         return value  # type: ignore[no-any-return]
 
     def initialize_settings(self) -> None:
+        # An extension is always loaded by a server, which always has an event logger.
+        assert self.serverapp is not None and self.serverapp.event_logger is not None
         root = Path(self.serverapp.root_dir).resolve()
         self.event_forwarder = EventForwarder(
             self.serverapp.event_logger, self.serverapp.io_loop, self.log

@@ -14,7 +14,7 @@ from typing import Any
 from jupyter_events import EventLogger
 from tornado.ioloop import IOLoop
 
-from ..runs.manager import RunEvent
+from ..runs.events import RunEvent
 
 RUN_STATUS_SCHEMA_ID = "https://events.runnable-jupyter.org/run-status"
 RUN_STATUS_SCHEMA_VERSION = 1
