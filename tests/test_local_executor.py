@@ -15,6 +15,7 @@ import nbformat
 import psutil
 import pytest
 
+from runnable_jupyter.executors import local
 from runnable_jupyter.executors.interface import StepJob, StepProgress, StepResult
 from runnable_jupyter.executors.local import LocalProcessExecutor
 from runnable_jupyter.runlog.models import StepStatus
@@ -222,7 +223,10 @@ def test_a_crashed_worker_fails_its_job_and_is_replaced(tmp_path: Path, quick: P
         assert worker_pid(after) != worker_pid(job)
 
 
-def test_a_worker_that_stops_answering_is_killed_and_its_job_cancelled(tmp_path: Path) -> None:
+def test_a_worker_that_stops_answering_is_killed_and_its_job_cancelled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(local, "KILL_WORKER_AFTER_S", 3.0)  # the parent's deadline, not 10 s
     with LocalProcessExecutor(1) as pool:
         job = make_job(write_notebook(tmp_path / "frozen.ipynb", SLEEPER), "frozen")
         future = pool.submit(job, ignore)

@@ -96,29 +96,7 @@ def run(manager: RunManager, pipeline: str, **kwargs: Any) -> RunLog:
 # --- planning and subsets ---------------------------------------------------------------------
 
 
-CHAIN = {"a": {}, "b": {"depends_on": ["a"]}, "c": {"depends_on": ["b"]}, "d": {}}
-
-
-@pytest.mark.parametrize(
-    ("mode", "selection", "expected_run"),
-    [
-        (Mode.only, ["b"], {"b"}),
-        (Mode.upstream, ["b"], {"a", "b"}),
-        (Mode.downstream, ["b"], {"b", "c"}),
-        (Mode.all, [], {"a", "b", "c", "d"}),
-    ],
-)
-def test_subset_modes_run_exactly_the_planned_steps(
-    manager: RunManager, tmp_path: Path, mode: Mode, selection: list[str], expected_run: set[str]
-) -> None:
-    pipeline = write_pipeline(tmp_path, CHAIN)
-    log = run(manager, pipeline, steps=selection, mode=mode)
-    assert log.status == RunStatus.succeeded
-    expected = {s: "succeeded" if s in expected_run else "not_selected" for s in CHAIN}
-    assert statuses(log) == expected
-    assert {p.stem for p in tmp_path.glob("*.done")} == expected_run
-    assert log.attempts[0].steps == [s for s in "abcd" if s in expected_run]
-    assert all(not log.steps[s].attempts for s in CHAIN if s not in expected_run)
+# Subsets, max_parallel, upstream_failed and retry plans: test_scheduling.py (fake executor).
 
 
 def test_independent_steps_run_at_the_same_time(manager: RunManager, tmp_path: Path) -> None:
@@ -129,15 +107,6 @@ def test_independent_steps_run_at_the_same_time(manager: RunManager, tmp_path: P
     assert log.status == RunStatus.succeeded
     x, y = (log.steps[s].attempts[0] for s in ("x", "y"))
     assert x.start < y.end and y.start < x.end  # their executions overlap
-
-
-def test_max_parallel_one_runs_steps_one_after_the_other(
-    manager: RunManager, tmp_path: Path
-) -> None:
-    pipeline = write_pipeline(tmp_path, {"x": {}, "y": {}})
-    log = run(manager, pipeline, max_parallel=1)
-    x, y = (log.steps[s].attempts[0] for s in ("x", "y"))
-    assert x.end <= y.start or y.end <= x.start
 
 
 # --- parameters -------------------------------------------------------------------------------

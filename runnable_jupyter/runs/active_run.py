@@ -158,9 +158,9 @@ class RunExecution:
             # This thread is the only writer of the log, so reading it here is safe.
             decisions = {step_id: self._decide(step_id) for step_id in ready}
             with self._lock:
-                reused = self._start_ready(ready, decisions, changed)
-                if reused:
-                    continue  # what depends on a cached step may be ready now
+                settled = self._start_ready(ready, decisions, changed)
+                if settled:
+                    continue  # what depends on a cached or refused step can be settled now
                 busy = bool(self.running)
                 if not busy:  # nothing runs, so nothing can become ready: never wait forever
                     records = self.log.steps
@@ -202,8 +202,8 @@ class RunExecution:
         changed: list[str],
     ) -> bool:
         """Mark reusable steps cached, submit the others while slots are free; True if any
-        step was cached. Caller holds the lock."""
-        reused = False
+        step ended without running (cached, or refused by the executor). Caller holds the lock."""
+        settled = False
         for step_id in ready:
             record = self.log.steps[step_id]
             if record.status != StepStatus.pending or self.cancel_requested:
@@ -211,13 +211,14 @@ class RunExecution:
             record.fingerprint, origin = decisions[step_id]
             if origin is not None:
                 record_cached(record, origin)
-                reused = True
+                settled = True
             elif len(self.running) < self.max_parallel:
                 self._submit(step_id)
+                settled = settled or record.status == StepStatus.failed
             else:
                 continue
             changed.append(step_id)
-        return reused
+        return settled
 
     def _decide(self, step_id: str) -> tuple[str, CachedFrom | None]:
         """(the step's fingerprint, the earlier execution to reuse or None)."""
