@@ -213,8 +213,8 @@ class RunExecution:
                 record_cached(record, origin)
                 settled = True
             elif len(self.running) < self.max_parallel:
-                self._submit(step_id)
-                settled = settled or record.status == StepStatus.failed
+                submitted = self._submit(step_id)
+                settled = settled or not submitted
             else:
                 continue
             changed.append(step_id)
@@ -245,7 +245,8 @@ class RunExecution:
         tags = self.context.skip_tags
         return list(tags if tags is not None else self.pipeline.settings.skip_tags)
 
-    def _submit(self, step_id: str) -> None:
+    def _submit(self, step_id: str) -> bool:
+        """Hand the step to the executor; False when the executor refused it (step failed)."""
         log, step, context = self.log, self.pipeline.step(step_id), self.context
         record = log.steps[step_id]
         number = len(record.attempts) + 1
@@ -286,9 +287,10 @@ class RunExecution:
             )
         except Exception as error:  # e.g. an executor that was shut down
             record_failure(record, error)
-            return
+            return False
         self.running[step_id] = future
         future.add_done_callback(lambda done: inbox.put(_StepDone(step_id, done)))
+        return True
 
     def _next_message(self) -> _Message:
         while True:
