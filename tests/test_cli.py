@@ -175,6 +175,15 @@ def test_bad_input_exits_2_with_one_clear_sentence(
     assert not (ws / "flow.runs").exists() or not any((ws / "flow.runs").iterdir())
 
 
+@pytest.mark.parametrize("timeout", ["2147468", "1e999", "inf", "nan"])
+def test_a_timeout_beyond_seven_days_is_refused(ws: Path, capsys, monkeypatch, timeout) -> None:
+    monkeypatch.chdir(ws)
+    with pytest.raises(SystemExit) as exited:
+        main(["run", PIPELINE, "--timeout", timeout])
+    assert exited.value.code == 2
+    assert not (ws / "flow.runs").exists()
+
+
 def test_argparse_errors_exit_2(ws: Path, capsys, monkeypatch) -> None:
     monkeypatch.chdir(ws)
     with pytest.raises(SystemExit) as exited:

@@ -207,6 +207,20 @@ def test_timeout_fails_the_step_with_timeout_error(
     assert eventually_none("ipykernel_launcher") == []
 
 
+def test_a_far_deadline_does_not_stall_the_executor(
+    executor: LocalProcessExecutor, tmp_path: Path, quick: Path
+) -> None:
+    # A deadline beyond what poll() accepts (2**31 ms) made the monitor fail in a loop: no result
+    # of any job was collected again. The file format refuses such limits; the executor survives.
+    far = make_job(write_notebook(tmp_path / "far.ipynb", SLEEPER), "far", timeout_s=1e12)
+    far_future = executor.submit(far, ignore)
+    wait_for_log(far, "worker ")
+    other = executor.submit(make_job(quick, "other", run_id="20261122T101500-fedcba"), ignore)
+    assert other.result(60).status == StepStatus.succeeded
+    executor.cancel(far.run_id, far.step_id)
+    assert far_future.result(30).status == StepStatus.cancelled
+
+
 def test_a_crashed_worker_fails_its_job_and_is_replaced(tmp_path: Path, quick: Path) -> None:
     with LocalProcessExecutor(1) as pool:
         job = make_job(write_notebook(tmp_path / "victim.ipynb", SLEEPER), "victim")

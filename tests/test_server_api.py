@@ -281,9 +281,16 @@ async def test_step_log_of_a_running_step_holds_back_a_partial_character(jp_fetc
         ("zz", {}, "unknown_step"),
         ("a", {"offset": "-1"}, "bad_request"),
         ("a", {"offset": "ten"}, "bad_request"),
+        ("a", {"offset": "\u00b2"}, "bad_request"),  # "²".isdigit() is True, int("²") fails
         ("a.b", {}, "bad_request"),
     ],
-    ids=["unknown-step", "negative-offset", "offset-not-a-number", "malformed-step-id"],
+    ids=[
+        "unknown-step",
+        "negative-offset",
+        "offset-not-a-number",
+        "offset-superscript-digit",
+        "malformed-step-id",
+    ],
 )
 async def test_step_log_refuses_bad_steps_and_offsets(jp_fetch, jp_root_dir, step_id, params, code):
     pipeline = write_pipeline(jp_root_dir, {"a": {}})

@@ -70,6 +70,8 @@ def test_a_configured_folder_inside_the_root_may_be_absolute_or_relative(tmp_pat
     [
         ("max_parallel", 0, "at least 1"),
         ("default_timeout_s", 0.0, "more than 0"),
+        ("default_timeout_s", 2_147_468.0, "at most 604800 seconds"),
+        ("default_timeout_s", float("inf"), "at most 604800 seconds"),
         ("skip_tags", ["ok", " "], "empty tags"),
     ],
 )

@@ -8,7 +8,7 @@ import helpers
 import pytest
 
 from runnable_jupyter.errors import PathOutsideRoot, PipelineInvalid, PipelineNotFound
-from runnable_jupyter.pipeline.model import CURRENT_VERSION, Pipeline
+from runnable_jupyter.pipeline.model import CURRENT_VERSION, MAX_TIMEOUT_S, Pipeline, load_schema
 from runnable_jupyter.pipeline.validation import (
     Problem,
     load_pipeline,
@@ -107,6 +107,26 @@ def test_bad_step_ids_explain_the_allowed_characters(ws):
     assert (problem.pointer, problem.step) == ("/steps/0/id", "load data")
     assert "only letters, digits, '_' and '-'" in problem.message
     assert "'load_data'" in problem.message
+
+
+@pytest.mark.parametrize("bad_id", ["a\n", "a\nb", "\na"])
+def test_a_step_id_must_match_its_pattern_as_a_whole_string(ws, bad_id):
+    # Python's `$` matches before a final newline; JSON Schema's (and the editor's) does not.
+    problem = only_problem(doc(step(bad_id, "a.ipynb")), ws)
+    assert problem.pointer == "/steps/0/id"
+    assert "only letters, digits, '_' and '-'" in problem.message
+
+
+@pytest.mark.parametrize("timeout", [604_801, 2_147_468, 1e300])
+def test_a_step_timeout_is_bounded_to_seven_days(ws, timeout):
+    # Larger limits overflowed the executor's poll timeout and froze every run of the server.
+    problem = only_problem(doc(step("a", "a.ipynb", timeout_s=timeout)), ws)
+    assert problem.pointer == "/steps/0/timeout_s"
+
+
+def test_the_schema_bound_on_timeouts_is_the_engines(ws):
+    schema_max = load_schema()["$defs"]["step"]["properties"]["timeout_s"]["maximum"]
+    assert schema_max == MAX_TIMEOUT_S
 
 
 def test_missing_required_fields_are_reported_on_their_object(ws):

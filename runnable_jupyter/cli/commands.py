@@ -23,6 +23,7 @@ from rich.console import Console
 
 from ..errors import PathOutsideRoot, PipelineInvalid, RunnableError, RunNotFound
 from ..pipeline.graph import Mode
+from ..pipeline.model import MAX_TIMEOUT_S
 from ..runlog.models import RunLog, RunStatus
 from ..startup import skip_iri_format_checker
 from .display import ACTIVE_RUN_STATUSES, LiveProgress, PlainProgress, run_summary, runs_table
@@ -85,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--max-parallel", type=positive_int, metavar="N", help="steps at once")
     run.add_argument(
-        "--timeout", type=positive_float, metavar="S", help="per-step time limit in seconds"
+        "--timeout", type=timeout_seconds, metavar="S", help="per-step time limit in seconds"
     )
     run.add_argument(
         "--skip-unchanged",
@@ -130,6 +131,15 @@ def positive_float(text: str) -> float:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be more than 0 seconds, not {text}")
+    return value
+
+
+def timeout_seconds(text: str) -> float:
+    value = positive_float(text)
+    if not value <= MAX_TIMEOUT_S:  # also refuses inf and nan
+        raise argparse.ArgumentTypeError(
+            f"must be at most {MAX_TIMEOUT_S:.0f} seconds (7 days), not {text}"
+        )
     return value
 
 

@@ -48,6 +48,7 @@ KILL_KERNEL_AFTER_S = 4.0
 KILL_WORKER_AFTER_S = 10.0
 TIMEOUT_GRACE_S = 15.0
 WORKER_STOP_WAIT_S = 5.0
+MONITOR_WAIT_MAX_S = 60.0  # the monitor wakes at least this often, whatever the deadlines
 
 
 @dataclass(eq=False)
@@ -295,7 +296,9 @@ class LocalProcessExecutor:
                 for d in (w.task.kill_kernel_at, w.task.kill_worker_at)
                 if d is not None
             ]
+        # Capped: a far deadline must not overflow the poll timeout (and stall every job).
         timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+        timeout = MONITOR_WAIT_MAX_S if timeout is None else min(timeout, MONITOR_WAIT_MAX_S)
         for handle in wait_ready([self._wake_reader, *by_handle], timeout):
             if handle == self._wake_reader:
                 try:

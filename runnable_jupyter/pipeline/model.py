@@ -18,6 +18,8 @@ PIPELINE_SUFFIX = ".pipeline.json"
 CURRENT_VERSION = 1
 DEFAULT_SKIP_TAGS = ["skip-execution", "skip"]
 SCHEMA_PATH = Path(__file__).parent / "pipeline.schema.json"
+# The longest step time limit the file format allows (7 days): far below what timers accept.
+MAX_TIMEOUT_S = 604_800.0
 
 
 class _Strict(BaseModel):

@@ -12,12 +12,14 @@ from __future__ import annotations
 import functools
 import json
 import keyword
-from collections.abc import Collection, Sequence
+import re
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import ValidationError
 from pydantic import ValidationError as PydanticValidationError
 
 from ..errors import PathOutsideRoot, PipelineInvalid, PipelineNotFound
@@ -59,9 +61,27 @@ def _pointer_sort_key(ptr: str) -> list[tuple[int, int, str]]:
     return [(0, int(s), "") if s.isdigit() else (1, 0, s) for s in ptr.split("/")[1:]]
 
 
+def _whole_string_pattern(
+    validator: Any, pattern: str, instance: Any, schema: dict[str, Any]
+) -> Iterator[ValidationError]:
+    """`pattern` as JSON Schema means it (ECMA-262, as the editor's TypeScript reads it): `$` is
+    the end of the string. Python's `$` also matches before a final newline, so a step id "a\\n"
+    passed and became a file name with a newline."""
+    if not validator.is_type(instance, "string"):
+        return
+    found = re.search(pattern, instance)
+    if found is None or (pattern.endswith("$") and found.end() != len(instance)):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_PipelineSchemaValidator = validators.extend(  # type: ignore[no-untyped-call]
+    Draft202012Validator, {"pattern": _whole_string_pattern}
+)
+
+
 @functools.cache
-def _schema_validator() -> Draft202012Validator:
-    return Draft202012Validator(load_schema())
+def _schema_validator() -> Any:
+    return _PipelineSchemaValidator(load_schema())
 
 
 def validate_document(

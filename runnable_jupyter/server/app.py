@@ -16,6 +16,7 @@ from traitlets import Float, Int, List, TraitError, Unicode, validate
 
 from ..errors import PathOutsideRoot
 from ..paths import resolve_inside
+from ..pipeline.model import MAX_TIMEOUT_S
 from ..runs.manager import RunManager
 from .events import EventForwarder
 from .handlers import MANAGER_SETTING, BaseHandler, VersionHandler
@@ -76,8 +77,11 @@ class RunnableJupyterApp(ExtensionApp):
     @validate("default_timeout_s")
     def _positive_timeout(self, proposal: dict[str, Any]) -> float | None:
         value = proposal["value"]
-        if value is not None and value <= 0:
-            raise TraitError(f"default_timeout_s must be more than 0 seconds, not {value}")
+        if value is not None and not 0 < value <= MAX_TIMEOUT_S:
+            raise TraitError(
+                f"default_timeout_s must be more than 0 and at most {MAX_TIMEOUT_S:.0f} seconds "
+                f"(7 days), not {value}"
+            )
         return value  # type: ignore[no-any-return]
 
     @validate("skip_tags")

@@ -154,7 +154,7 @@ def step_log(ws: Workspace, run_id: str, step_id: str, offset: str | None) -> di
 def _offset(value: str | None) -> int:
     if value is None or value == "":
         return 0
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # "²".isdigit() is True
         raise BadRequest(
             f"offset must be a byte count (0, 1, 2, ...), not '{value}'", {"offset": value}
         )
