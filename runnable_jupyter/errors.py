@@ -52,6 +52,11 @@ class BadRequest(RunnableError):
     code = "bad_request"
 
 
+class InvalidPath(BadRequest):
+    """A path no file can have: empty, a NUL, a name over 255 bytes, not encodable, a symlink
+    loop. Answered like any bad request (400; exit 2 in the CLI)."""
+
+
 class RunNotFound(RunnableError):
     code = "run_not_found"
 

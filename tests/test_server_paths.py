@@ -55,13 +55,17 @@ def escape(name: str, root: Path, outside: Path) -> str:
     return ESCAPES[name].format(root=root, outside=outside)
 
 
-async def every_way_to_name_a_pipeline(jp_fetch: Any, path: str) -> list[tuple[int, Any]]:
-    return [
+async def every_way_to_name_a_pipeline(
+    jp_fetch: Any, path: str, in_url: bool = True
+) -> list[tuple[int, Any]]:
+    answers = [
         await call(jp_fetch, "POST", "validate", body={"pipeline": path}),
         await call(jp_fetch, "POST", "validate", body={"content": {}, "base": path}),
         await call(jp_fetch, "POST", "runs", body={"pipeline": path}),
-        await call(jp_fetch, "GET", "runs", params={"pipeline": path}),
     ]
+    if in_url:
+        answers.append(await call(jp_fetch, "GET", "runs", params={"pipeline": path}))
+    return answers
 
 
 @pytest.mark.parametrize("name", ESCAPES)
@@ -196,3 +200,51 @@ async def test_hidden_files_are_served_when_the_server_allows_them(jp_fetch, jp_
         status, body = await call(jp_fetch, "POST", "validate", body={"pipeline": path})
         assert (status, body["valid"], body["errors"]) == (200, True, []), path
         assert await call(jp_fetch, "GET", "runs", params={"pipeline": path}) == (200, {"runs": []})
+
+
+IMPOSSIBLE_PATHS = {
+    "name-over-255-bytes": "x" * 300 + ".pipeline.json",
+    "lone-surrogate": "\ud800.pipeline.json",
+    "nul": "a\x00.pipeline.json",
+    "symlink-loop": "loop1.pipeline.json",
+}
+
+
+def make_symlink_loop(folder: Path, suffix: str) -> None:
+    (folder / f"loop1{suffix}").symlink_to(f"loop2{suffix}")
+    (folder / f"loop2{suffix}").symlink_to(f"loop1{suffix}")
+
+
+@pytest.mark.parametrize("name", IMPOSSIBLE_PATHS)
+async def test_a_path_no_file_can_have_is_a_clear_400_everywhere(jp_fetch, jp_root_dir, name):
+    # Each of these answered 500 (ENAMETOOLONG, UnicodeEncodeError, RuntimeError: Symlink loop).
+    make_symlink_loop(jp_root_dir, ".pipeline.json")
+    before = files_under(jp_root_dir)
+    # A URL cannot carry a lone surrogate or a NUL: only bodies can.
+    in_url = name not in ("lone-surrogate", "nul")
+    answers = await every_way_to_name_a_pipeline(jp_fetch, IMPOSSIBLE_PATHS[name], in_url)
+    for status, body in answers:
+        assert (status, body["error"]["code"]) == (400, "bad_request"), body
+        assert str(jp_root_dir) not in body["error"]["message"]
+    assert files_under(jp_root_dir) == before
+
+
+async def test_a_notebook_symlink_loop_is_a_located_validation_problem(jp_fetch, jp_root_dir):
+    make_symlink_loop(jp_root_dir, ".ipynb")
+    document = {"version": 1, "steps": [{"id": "a", "notebook": "loop1.ipynb"}]}
+    status, body = await call(jp_fetch, "POST", "validate", body={"content": document})
+    assert (status, body["valid"]) == (200, False)
+    [error] = body["errors"]
+    assert error["pointer"] == "/steps/0/notebook" and "symlink loop" in error["message"]
+
+
+async def test_refusals_speak_in_paths_relative_to_the_root(jp_fetch, jp_root_dir, outside):
+    answers = [
+        await call(jp_fetch, "POST", "runs", body={"pipeline": "missing.pipeline.json"}),
+        await call(jp_fetch, "GET", "runs", "20260101T000000-abcdef"),
+        await call(jp_fetch, "POST", "runs", body={"pipeline": str(outside / "p.pipeline.json")}),
+        await call(jp_fetch, "POST", "runs", body={"pipeline": "../outside/p.pipeline.json"}),
+    ]
+    assert [status for status, _ in answers] == [404, 404, 403, 403]
+    for _, body in answers:
+        assert str(jp_root_dir) not in json.dumps(body), body

@@ -57,7 +57,7 @@ def escape_reason(user_path: str, root: Path) -> str:
     if Path(user_path).is_absolute() or PurePosixPath(user_path).is_absolute():
         return "is absolute: give a path relative to the pipeline file's folder"
     if ".." in user_path.replace("\\", "/").split("/"):
-        return f"goes up ('..') out of the workspace root {root}: keep it inside the workspace"
+        return "goes up ('..') out of the workspace root: keep it inside the workspace"
     # relative, without '..', yet outside: only a symlink can lead there
     return (
         "is (or lies in) a symlink pointing outside the workspace root: "

@@ -22,7 +22,7 @@ from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 from pydantic import ValidationError as PydanticValidationError
 
-from ..errors import PathOutsideRoot, PipelineInvalid, PipelineNotFound
+from ..errors import InvalidPath, PathOutsideRoot, PipelineInvalid, PipelineNotFound
 from ..paths import resolve_inside
 from . import graph
 from .migrations import UnsupportedVersion, migrate
@@ -165,7 +165,7 @@ class _Checker:
             return True
         self.add(
             "",
-            f"the pipeline file's folder {base} is outside the workspace root {self.root}: "
+            "the pipeline file's folder is outside the workspace root: "
             "move the pipeline into the workspace",
         )
         return False
@@ -279,6 +279,8 @@ class _Checker:
         except PathOutsideRoot:
             reason = escape_reason(catalog_dir, self.root)
             self.add("/settings/catalog_dir", f"catalog_dir {catalog_dir!r} {reason}")
+        except InvalidPath as error:
+            self.add("/settings/catalog_dir", f"catalog_dir: {error}")
 
     # --- notebooks and kernels --------------------------------------------------------------
 
@@ -292,6 +294,9 @@ class _Checker:
             path = resolve_inside(self.root, notebook, base=self.base_dir)
         except PathOutsideRoot:
             self.add(where, f"notebook {notebook!r} {escape_reason(notebook, self.root)}", step_id)
+            return None
+        except InvalidPath as error:
+            self.add(where, f"notebook: {error}", step_id)
             return None
         if (notebook, path) not in self._notebooks:  # steps may share a notebook: read it once
             self._notebooks[notebook, path] = inspect_notebook(notebook, path)
@@ -350,7 +355,7 @@ def _pipeline_path(path: Path, root: Path) -> tuple[Path, str]:
     resolved = absolute.resolve()
     if resolved != root and root not in resolved.parents:
         raise PathOutsideRoot(
-            f"pipeline {path} is outside the workspace root {root}: keep pipelines inside it",
+            f"pipeline {path} is outside the workspace root: keep pipelines inside it",
             {"path": str(path)},
         )
     return absolute, resolved.relative_to(root).as_posix()
@@ -360,7 +365,7 @@ def _read_document(path: Path, root: Path) -> tuple[Path, str, Any]:
     absolute, display = _pipeline_path(path, root)
     if not absolute.is_file():
         what = "is a folder, not a pipeline file" if absolute.is_dir() else "not found"
-        message = f"pipeline {display} {what} (in {root.resolve()})"
+        message = f"pipeline {display} {what} in the workspace"
         raise PipelineNotFound(message, {"path": display})
     try:
         text = absolute.read_text(encoding="utf-8")

@@ -239,7 +239,7 @@ class RunManager:
         if runs_dir is None or not RunStore(runs_dir).exists(run_id):
             runs_dir = self._find_runs_dir(run_id)
         if runs_dir is None:
-            raise RunNotFound(f"no run {run_id} under {self.root}", {"run_id": run_id})
+            raise RunNotFound(f"no run {run_id} in this workspace", {"run_id": run_id})
         with self._lock:
             self._runs_dirs[run_id] = runs_dir
         return RunStore(runs_dir).load(run_id)
@@ -264,7 +264,7 @@ class RunManager:
         pipeline_path, rel = self._pipeline_location(pipeline)
         runs_dir = self._runs_dir(pipeline_path, rel)
         if not pipeline_path.is_file() and not runs_dir.is_dir():
-            raise PipelineNotFound(f"pipeline {rel} not found in {self.root}", {"path": rel})
+            raise PipelineNotFound(f"pipeline {rel} not found in the workspace", {"path": rel})
         logs = RunStore(runs_dir).list()
         with self._lock:
             for index, log in enumerate(logs):

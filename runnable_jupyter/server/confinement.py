@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
 
-from ..errors import BadRequest, PathOutsideRoot, RunnableError
+from ..errors import BadRequest, InvalidPath, PathOutsideRoot, RunnableError
 from ..paths import resolve_inside
 from ..pipeline.migrations import migrate
 from ..pipeline.validation import Problem, pointer
@@ -112,7 +112,7 @@ def _hidden_in(root: Path, base_dir: Path, user_path: Any) -> str | None:
         return None
     try:
         resolved = resolve_inside(root, user_path, base=base_dir)
-    except PathOutsideRoot:
+    except (PathOutsideRoot, InvalidPath):  # validation reports these, located
         return None
     return hidden_component(root, resolved, user_path)
 
