@@ -162,12 +162,19 @@ def test_validate_prints_every_problem_and_exits_2_without_traceback(ws: Path) -
         (["retry", PIPELINE], "no runs yet"),
         (["run", PIPELINE, "--upstream"], "need at least one --step"),
         (["--root", "no/such/folder", "validate", PIPELINE], "no such folder"),
+        (["run", PIPELINE, "-p", "n=" + "[" * 100_000 + "]" * 100_000], "nested more than"),
+        (["validate", "x" * 300 + ".pipeline.json"], "at most 255 bytes"),
+        (["run", "loop1.pipeline.json"], "symlink loop"),
+        (["validate", "deep.pipeline.json"], "nested more than"),
     ],
 )
 def test_bad_input_exits_2_with_one_clear_sentence(
     ws: Path, capsys, monkeypatch, argv: list[str], message: str
 ) -> None:
     monkeypatch.chdir(ws)
+    (ws / "loop1.pipeline.json").symlink_to("loop2.pipeline.json")
+    (ws / "loop2.pipeline.json").symlink_to("loop1.pipeline.json")
+    (ws / "deep.pipeline.json").write_text("[" * 100_000 + "]" * 100_000)
     assert main(argv) == 2
     captured = capsys.readouterr()
     assert message in captured.err

@@ -96,6 +96,49 @@ async def test_validate_refuses_a_body_that_is_not_json(jp_fetch):
     assert "not valid JSON" in error["message"]
 
 
+DEEP_JSON = "[" * 100_000 + "]" * 100_000  # RecursionError in json.loads: answered 500
+
+
+def nested(levels: int) -> dict[str, Any]:
+    value: dict[str, Any] = {}
+    for _ in range(levels):
+        value = {"x": value}
+    return value
+
+
+async def test_a_request_body_nested_100000_levels_deep_is_a_400(jp_fetch, jp_root_dir):
+    before = files_under(jp_root_dir)
+    for route in ("validate", "runs"):
+        error = assert_error(
+            await call(jp_fetch, "POST", route, body=DEEP_JSON), 400, "bad_request"
+        )
+        assert "nested more than" in error["message"]
+    assert files_under(jp_root_dir) == before
+
+
+async def test_run_parameters_nested_300_levels_deep_are_refused_before_the_run(
+    jp_fetch, jp_root_dir
+):
+    # They passed, and the run log could not be saved: the run never ended.
+    pipeline = write_pipeline(jp_root_dir, {"a": {}})
+    before = files_under(jp_root_dir)
+    body = {"pipeline": pipeline, "parameters": {"deep": nested(300)}}
+    error = assert_error(await call(jp_fetch, "POST", "runs", body=body), 400, "bad_request")
+    assert "nested more than" in error["message"]
+    assert files_under(jp_root_dir) == before
+
+
+async def test_a_pipeline_file_nested_100000_levels_deep_is_invalid(jp_fetch, jp_root_dir):
+    (jp_root_dir / "deep.pipeline.json").write_text(DEEP_JSON)
+    code, body = await call(jp_fetch, "POST", "validate", body={"pipeline": "deep.pipeline.json"})
+    assert (code, body["valid"]) == (200, False)
+    assert "nested more than" in body["errors"][0]["message"]
+    before = files_under(jp_root_dir)
+    code, body = await call(jp_fetch, "POST", "runs", body={"pipeline": "deep.pipeline.json"})
+    assert (code, body["error"]["code"]) == (400, "pipeline_invalid")
+    assert files_under(jp_root_dir) == before
+
+
 async def test_validate_a_missing_pipeline_is_not_found(jp_fetch):
     answer = await call(jp_fetch, "POST", "validate", body={"pipeline": "nope.pipeline.json"})
     assert_error(answer, 404, "pipeline_not_found")

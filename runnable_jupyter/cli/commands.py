@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 
 from ..errors import PathOutsideRoot, PipelineInvalid, RunnableError, RunNotFound
+from ..json_documents import JsonTooDeep, load_json
+from ..paths import check_path_text
 from ..pipeline.graph import Mode
 from ..pipeline.model import MAX_TIMEOUT_S
 from ..runlog.models import RunLog, RunStatus
@@ -157,7 +159,9 @@ def parse_parameters(items: Sequence[str]) -> dict[str, Any]:
                 "letters, digits and _, not starting with a digit)"
             )
         try:
-            parameters[name] = json.loads(text)
+            parameters[name] = load_json(text)
+        except JsonTooDeep as error:
+            raise CliError(f"-p '{name}=...': {error}") from None
         except ValueError:
             parameters[name] = text
     return parameters
@@ -172,11 +176,13 @@ def workspace_root(option: str | None) -> Path:
 
 def pipeline_argument(argument: str, root: Path) -> str:
     """The PIPELINE argument (relative to the current folder) as a path relative to `root`."""
+    check_path_text(argument)
     absolute = Path(os.path.abspath(argument))
-    for base, target in ((root, absolute), (root.resolve(), absolute.resolve())):
-        relative = os.path.relpath(target, base)
-        if relative != ".." and not relative.startswith(".." + os.sep):
-            return Path(relative).as_posix()
+    relative = os.path.relpath(absolute, root)
+    if relative == ".." or relative.startswith(".." + os.sep):  # maybe inside through links
+        relative = os.path.relpath(os.path.realpath(absolute), root.resolve())
+    if relative != ".." and not relative.startswith(".." + os.sep):
+        return Path(relative).as_posix()
     raise PathOutsideRoot(
         f"{argument} is outside the workspace root {root}: run from a folder that contains it "
         "or pass --root"

@@ -23,7 +23,8 @@ from jsonschema.exceptions import ValidationError
 from pydantic import ValidationError as PydanticValidationError
 
 from ..errors import InvalidPath, PathOutsideRoot, PipelineInvalid, PipelineNotFound
-from ..paths import resolve_inside
+from ..json_documents import JsonTooDeep, load_json
+from ..paths import check_path_text, resolve_inside
 from . import graph
 from .migrations import UnsupportedVersion, migrate
 from .model import Pipeline, load_schema
@@ -352,7 +353,15 @@ def _pipeline_path(path: Path, root: Path) -> tuple[Path, str]:
     """The pipeline's absolute path (relative ones are taken from `root`) and its display name."""
     root = root.resolve()
     absolute = path if path.is_absolute() else root / path
-    resolved = absolute.resolve()
+    check_path_text(str(path))
+    try:
+        resolved = absolute.resolve()
+    except RuntimeError:  # Python 3.11's Path.resolve: "Symlink loop from ..."
+        raise InvalidPath(
+            f"pipeline {path} is a symlink loop (links that point at each other): replace the "
+            "links with the file itself",
+            {"path": str(path)},
+        ) from None
     if resolved != root and root not in resolved.parents:
         raise PathOutsideRoot(
             f"pipeline {path} is outside the workspace root: keep pipelines inside it",
@@ -372,7 +381,9 @@ def _read_document(path: Path, root: Path) -> tuple[Path, str, Any]:
     except (OSError, UnicodeDecodeError) as error:
         raise PipelineInvalid(display, [Problem("", None, f"cannot be read: {error}")]) from None
     try:
-        data = json.loads(text)
+        data = load_json(text)
+    except JsonTooDeep as error:
+        raise PipelineInvalid(display, [Problem("", None, str(error))]) from None
     except json.JSONDecodeError as error:
         message = (
             f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}; "

@@ -8,13 +8,13 @@ allow hidden files, any path with a component starting with '.': as given or onc
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
 
 from ..errors import BadRequest, InvalidPath, PathOutsideRoot, RunnableError
+from ..json_documents import load_json
 from ..paths import resolve_inside
 from ..pipeline.migrations import migrate
 from ..pipeline.validation import Problem, pointer
@@ -120,7 +120,7 @@ def _hidden_in(root: Path, base_dir: Path, user_path: Any) -> str | None:
 def hidden_problems_of_file(pipeline_path: Path, root: Path) -> list[Problem]:
     """`hidden_path_problems` of a pipeline file; [] if unreadable (the engine will say why)."""
     try:
-        document = migrate(json.loads(pipeline_path.read_text(encoding="utf-8")))
+        document = migrate(load_json(pipeline_path.read_text(encoding="utf-8")))
     except (OSError, ValueError, RunnableError):
         return []
     return hidden_path_problems(document, pipeline_path.parent, root)

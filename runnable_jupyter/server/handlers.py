@@ -19,6 +19,7 @@ from jupyter_server.base.handlers import APIHandler
 
 from .. import __version__
 from ..errors import BadRequest, RunnableError
+from ..json_documents import load_json
 from .confinement import confine
 
 if TYPE_CHECKING:
@@ -76,8 +77,8 @@ class BaseHandler(APIHandler):
         if not self.request.body.strip():
             return {}
         try:
-            body = json.loads(self.request.body)
-        except ValueError as error:
+            body = load_json(self.request.body)
+        except ValueError as error:  # bad syntax, or JsonTooDeep
             raise BadRequest(f"the request body is not valid JSON: {error}") from None
         if not isinstance(body, dict):
             raise BadRequest("the request body must be a JSON object")

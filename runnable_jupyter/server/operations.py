@@ -8,12 +8,12 @@ and the engine itself validates before it writes: a refused request changes noth
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import BadRequest, PipelineInvalid
+from ..json_documents import load_json
 from ..pipeline.migrations import migrate
 from ..pipeline.validation import validate_document, validate_file
 from ..runlog.models import RunLog
@@ -80,7 +80,7 @@ def validate(ws: Workspace, body: ValidateBody) -> dict[str, Any]:
 
 def _read_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return load_json(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 
