@@ -5,6 +5,7 @@ and verbs, and the run-status event schema ships in the package and accepts what
 from __future__ import annotations
 
 import importlib.resources
+import json
 import logging
 import re
 from typing import Any
@@ -15,7 +16,7 @@ from jupyter_events import EventLogger
 from tornado.ioloop import IOLoop
 
 from runnable_jupyter.runs.events import RunEvent
-from runnable_jupyter.server.app import API_PREFIX, ROUTES
+from runnable_jupyter.server.app import API_PREFIX, ROUTES, UNKNOWN_ROUTE
 from runnable_jupyter.server.events import (
     RUN_STATUS_SCHEMA_ID,
     RUN_STATUS_SCHEMA_VERSION,
@@ -59,7 +60,8 @@ def test_every_registered_route_and_verb_is_described_in_openapi_and_nothing_els
 def test_the_registered_routes_are_the_ones_the_server_serves(jp_serverapp):
     extension = jp_serverapp.web_app.settings["runnable_jupyter"]
     assert [tuple(h[:2]) for h in extension.handlers] == [
-        (f"/{API_PREFIX}{pattern}", handler) for pattern, handler in ROUTES
+        *((f"/{API_PREFIX}{pattern}", handler) for pattern, handler in ROUTES),
+        UNKNOWN_ROUTE,
     ]
 
 
@@ -161,3 +163,28 @@ def test_run_status_schema_ships_in_the_package_and_validates_emitted_events():
 def test_event_data_never_holds_nulls():
     data = event_data(RunEvent("run", "p.pipeline.json", "20260101T000000-abcdef"))
     assert None not in data.values()
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "nope"), ("POST", "runs/20260101T000000-abcdef/explode"), ("DELETE", "version/x")],
+)
+async def test_unknown_routes_under_the_api_answer_the_documented_json_error(
+    jp_fetch, method, path
+):
+    body = "{}" if method == "POST" else None
+    response = await jp_fetch(
+        "runnable-jupyter", "api", *path.split("/"), method=method, body=body, raise_error=False
+    )
+    assert response.code == 404
+    assert response.headers["Content-Type"].startswith("application/json")
+    error = json.loads(response.body)["error"]
+    assert error["code"] == "not_found" and path.split("/")[-1] in error["message"]
+
+
+def test_openapi_says_what_the_server_enforces_on_request_bodies(spec):
+    schemas = spec["components"]["schemas"]
+    validate_request = schemas["ValidateRequest"]
+    assert len(validate_request["oneOf"]) == 2  # exactly one of pipeline and content
+    assert validate_request["properties"]["pipeline"]["minLength"] == 1
+    assert schemas["StartRunRequest"]["properties"]["pipeline"]["minLength"] == 1

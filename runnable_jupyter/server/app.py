@@ -19,11 +19,12 @@ from ..paths import resolve_inside
 from ..pipeline.model import MAX_TIMEOUT_S
 from ..runs.manager import RunManager
 from .events import EventForwarder
-from .handlers import MANAGER_SETTING, BaseHandler, VersionHandler
+from .handlers import MANAGER_SETTING, BaseHandler, UnknownRouteHandler, VersionHandler
 from .runs_handlers import RUN_ROUTES
 
 API_PREFIX = "runnable-jupyter/api"
 ROUTES: list[tuple[str, type[BaseHandler]]] = [("/version", VersionHandler), *RUN_ROUTES]
+UNKNOWN_ROUTE: tuple[str, type[BaseHandler]] = (f"/{API_PREFIX}/.*", UnknownRouteHandler)
 
 
 class RunnableJupyterApp(ExtensionApp):
@@ -120,6 +121,7 @@ class RunnableJupyterApp(ExtensionApp):
 
     def initialize_handlers(self) -> None:
         self.handlers.extend((f"/{API_PREFIX}{route}", handler) for route, handler in ROUTES)
+        self.handlers.append(UNKNOWN_ROUTE)  # last: only what no route above matched
 
     async def stop_extension(self) -> None:
         """Cancel runs in progress and stop their kernels before the server goes away."""

@@ -117,6 +117,18 @@ class BaseHandler(APIHandler):
             super().log_exception(typ, value, tb)
 
 
+class UnknownRouteHandler(BaseHandler):
+    """Any other path under the API prefix: the documented JSON 404, not Jupyter's HTML page."""
+
+    async def prepare(self) -> None:  # type: ignore[override]  # as APIHandler does
+        await super().prepare()
+        if self.current_user is None:  # no token: say nothing about what exists
+            raise tornado.web.HTTPError(403)
+        raise tornado.web.HTTPError(
+            404, f"no such runnable-jupyter API route: {self.request.method} {self.request.path}"
+        )
+
+
 class VersionHandler(BaseHandler):
     @tornado.web.authenticated
     @authorized
