@@ -12,6 +12,7 @@ import pytest
 from server_support import call, files_under, record_run, write_pipeline
 
 from runnable_jupyter.runlog.models import RunStatus, StepStatus
+from runnable_jupyter.runlog.ownership import RunOwnership
 from runnable_jupyter.runlog.store import RunStore
 from runnable_jupyter.server.handlers import MANAGER_SETTING
 
@@ -314,7 +315,12 @@ async def test_step_log_of_a_running_step_holds_back_a_partial_character(jp_fetc
     RunStore(jp_root_dir / "p.runs").save(log)
     partial = "ok é".encode()[:-1]  # the last byte of 'é' is not written yet
     (jp_root_dir / "p.runs" / log.run_id / "a.log").write_bytes(partial)
-    code, chunk = await call(jp_fetch, "GET", "runs", log.run_id, "steps", "a", "log")
+    owner = RunOwnership(jp_root_dir / "p.runs" / log.run_id, log.run_id)
+    owner.take()  # a live owner (this process): without one the run shows as interrupted
+    try:
+        code, chunk = await call(jp_fetch, "GET", "runs", log.run_id, "steps", "a", "log")
+    finally:
+        owner.give_up()
     assert (code, chunk) == (200, {"text": "ok ", "offset": 3, "complete": False})
 
 

@@ -28,6 +28,7 @@ from ..pipeline.graph import Mode
 from ..pipeline.model import Pipeline
 from ..pipeline.validation import load_pipeline
 from ..runlog.models import RunLog, new_run_id
+from ..runlog.ownership import RunOwnership, is_owned
 from ..runlog.store import RunStore, check_run_id, find_runs_dirs, runs_dir_for
 from .active_run import RunContext, RunExecution
 from .events import RunEvent
@@ -73,6 +74,7 @@ class RunManager:
         self._executor_lock = threading.Lock()
         self._active: dict[str, RunExecution] = {}  # run id -> run in progress
         self._active_by_pipeline: dict[str, str] = {}  # pipeline key -> run id
+        self._ownerships: dict[str, RunOwnership] = {}  # run id -> the lock this process holds
         self._runs_dirs: dict[str, Path] = {}  # run id -> its runs folder, for runs seen
         self._known_runs_dirs: list[Path] = []  # every `*.runs` folder at the last scan ...
         self._runs_dirs_scanned_at: float | None = None  # ... and when (time.monotonic())
@@ -169,7 +171,14 @@ class RunManager:
         limit = (
             max_parallel or self.max_parallel or model.settings.max_parallel or os.cpu_count() or 1
         )
-        store.save(log)
+        ownership = RunOwnership(store.run_dir(log.run_id), log.run_id)
+        ownership.take()  # raises RunInProgress when another process drives this run
+        try:
+            store.save(log)
+        except BaseException:
+            ownership.give_up()
+            raise
+        self._ownerships[log.run_id] = ownership
         context = RunContext(
             root=self.root,
             lock=self._lock,
@@ -206,6 +215,9 @@ class RunManager:
     def _release(self, run: RunExecution) -> None:
         with self._lock:
             self._active.pop(run.log.run_id, None)
+            ownership = self._ownerships.pop(run.log.run_id, None)
+            if ownership is not None:
+                ownership.give_up()
             if self._active_by_pipeline.get(run.key) == run.log.run_id:
                 del self._active_by_pipeline[run.key]
 
@@ -242,7 +254,15 @@ class RunManager:
             raise RunNotFound(f"no run {run_id} in this workspace", {"run_id": run_id})
         with self._lock:
             self._runs_dirs[run_id] = runs_dir
-        return RunStore(runs_dir).load(run_id)
+        return self._as_seen(RunStore(runs_dir), RunStore(runs_dir).load(run_id))
+
+    def _as_seen(self, store: RunStore, log: RunLog) -> RunLog:
+        """A log read from disk as it stands: recorded as in progress, not run here, and with no
+        live owner anywhere, its run was interrupted (its process died)."""
+        if log.status in UNFINISHED_RUN and log.run_id not in self._active:
+            if not is_owned(store.run_dir(log.run_id)):
+                mark_log_interrupted(log)
+        return log
 
     def _find_runs_dir(self, run_id: str) -> Path | None:
         """The runs folder holding `run_id`: the folders known from the last scan first; the
@@ -265,12 +285,15 @@ class RunManager:
         runs_dir = self._runs_dir(pipeline_path, rel)
         if not pipeline_path.is_file() and not runs_dir.is_dir():
             raise PipelineNotFound(f"pipeline {rel} not found in the workspace", {"path": rel})
-        logs = RunStore(runs_dir).list()
+        store = RunStore(runs_dir)
+        logs = store.list()
         with self._lock:
             for index, log in enumerate(logs):
                 self._runs_dirs.setdefault(log.run_id, runs_dir)
                 if log.run_id in self._active:
                     logs[index] = self._active[log.run_id].log.model_copy(deep=True)
+                else:
+                    logs[index] = self._as_seen(store, log)
         return logs
 
     def mark_interrupted(self) -> list[str]:
@@ -282,6 +305,8 @@ class RunManager:
                 with self._lock:
                     if log.status not in UNFINISHED_RUN or log.run_id in self._active:
                         continue
+                    if is_owned(store.run_dir(log.run_id)):
+                        continue  # another process (a CLI run, another server) drives it
                     mark_log_interrupted(log)
                     store.save(log)
                     self._runs_dirs[log.run_id] = runs_dir
