@@ -73,6 +73,8 @@ def test_a_configured_folder_inside_the_root_may_be_absolute_or_relative(tmp_pat
         ("default_timeout_s", 2_147_468.0, "at most 604800 seconds"),
         ("default_timeout_s", float("inf"), "at most 604800 seconds"),
         ("skip_tags", ["ok", " "], "empty tags"),
+        ("retention_keep_last", 0, "more than 0"),
+        ("retention_keep_days", -1.0, "more than 0"),
     ],
 )
 def test_invalid_settings_are_refused(trait, value, message):

@@ -124,6 +124,14 @@ def test_a_step_timeout_is_bounded_to_seven_days(ws, timeout):
     assert problem.pointer == "/steps/0/timeout_s"
 
 
+@pytest.mark.parametrize(
+    "retention", [{"keep_last": 0}, {"keep_days": 0}, {"keep": 3}], ids=["last", "days", "typo"]
+)
+def test_a_retention_setting_that_keeps_nothing_sensible_is_invalid(ws, retention):
+    problem = only_problem(doc(step("a", "a.ipynb"), settings={"retention": retention}), ws)
+    assert problem.pointer.startswith("/settings/retention")
+
+
 def test_the_schema_bound_on_timeouts_is_the_engines(ws):
     schema_max = load_schema()["$defs"]["step"]["properties"]["timeout_s"]["maximum"]
     assert schema_max == MAX_TIMEOUT_S

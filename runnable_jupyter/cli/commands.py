@@ -29,6 +29,7 @@ from ..pipeline.model import MAX_TIMEOUT_S
 from ..runlog.models import RunLog, RunStatus
 from ..startup import skip_iri_format_checker
 from .display import ACTIVE_RUN_STATUSES, LiveProgress, PlainProgress, run_summary, runs_table
+from .prune import add_prune_arguments, prune_policy
 
 if TYPE_CHECKING:  # the engine is imported late: `validate` need not load it
     from ..runs.manager import RunManager
@@ -113,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     retry.add_argument(
         "--force", action="store_true", help="retry even if the pipeline's structure changed"
     )
+    add_prune_arguments(command("prune", "delete old finished runs (never one in progress)"))
     return parser
 
 
@@ -371,12 +373,29 @@ def follower(
 
 # --- entry point --------------------------------------------------------------------------
 
+
+def cmd_prune(args: argparse.Namespace, root: Path) -> int:
+    relative = pipeline_argument(args.pipeline, root)
+    try:
+        policy = prune_policy(args, root / relative, root)
+    except ValueError as error:
+        raise CliError(str(error)) from None
+    with manager_for(root) as manager:
+        deleted = manager.prune(relative, policy, dry_run=args.dry_run)
+    verb = "would delete" if args.dry_run else "deleted"
+    for run_id in deleted:
+        print(f"{verb} {run_id}")
+    print(f"{verb} {len(deleted)} run(s) of {relative}")
+    return EXIT_OK
+
+
 COMMANDS = {
     "validate": cmd_validate,
     "run": cmd_run,
     "runs": cmd_runs,
     "show": cmd_show,
     "retry": cmd_retry,
+    "prune": cmd_prune,
 }
 
 

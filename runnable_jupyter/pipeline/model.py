@@ -47,10 +47,16 @@ class Step(_Strict):
     position: Position | None = None
 
 
+class Retention(_Strict):
+    keep_last: int | None = None
+    keep_days: float | None = None
+
+
 class Settings(_Strict):
     skip_tags: list[str] = Field(default_factory=lambda: list(DEFAULT_SKIP_TAGS))
     max_parallel: int | None = None
     catalog_dir: str | None = None
+    retention: Retention | None = None
 
     def effective_max_parallel(self) -> int:
         return self.max_parallel or os.cpu_count() or 1

@@ -45,6 +45,9 @@ def check_run_id(run_id: str) -> str:
     return run_id
 
 
+RUNS_GITIGNORE = b"# Written by runnable-jupyter: run folders are outputs, not sources.\n*\n"
+
+
 class RunStore:
     """The run logs of one pipeline, in `runs_dir/RUN_ID/run.json`."""
 
@@ -64,6 +67,9 @@ class RunStore:
         data = text.encode("utf-8")
         with _SAVE_LOCK:
             atomic_write(target, lambda stream: stream.write(data))
+            ignore = self.runs_dir / ".gitignore"
+            if not ignore.exists():  # executed notebooks and logs must not land in git by accident
+                atomic_write(ignore, lambda stream: stream.write(RUNS_GITIGNORE))
         return target
 
     def load(self, run_id: str) -> RunLog:

@@ -40,6 +40,7 @@ from .planning import (
     reset_for_retry,
     retry_plan,
 )
+from .retention import RetentionPolicy, prune_runs
 
 __all__ = ["RunManager"]
 
@@ -60,8 +61,10 @@ class RunManager:
         max_parallel: int | None = None,
         skip_tags: Sequence[str] | None = None,
         default_timeout_s: float | None = None,
+        retention: RetentionPolicy | None = None,
     ) -> None:
         self.root = Path(root).resolve()
+        self.retention = retention or RetentionPolicy()  # a pipeline's settings.retention wins
         self.on_event = on_event
         self.runs_root = Path(runs_root).resolve() if runs_root else None
         self.catalog_root = Path(catalog_root).resolve() if catalog_root else None
@@ -215,11 +218,27 @@ class RunManager:
     def _release(self, run: RunExecution) -> None:
         with self._lock:
             self._active.pop(run.log.run_id, None)
+            if self._active_by_pipeline.get(run.key) == run.log.run_id:
+                del self._active_by_pipeline[run.key]
             ownership = self._ownerships.pop(run.log.run_id, None)
             if ownership is not None:
                 ownership.give_up()
-            if self._active_by_pipeline.get(run.key) == run.log.run_id:
-                del self._active_by_pipeline[run.key]
+        retention = run.pipeline.settings.retention
+        policy = (
+            RetentionPolicy(retention.keep_last, retention.keep_days)
+            if retention
+            else self.retention
+        )
+        try:  # deleting folders may take a while: never under the lock
+            prune_runs(run.store, policy)
+        except Exception:  # retention must never fail a run that already ended
+            logger.exception("pruning the runs of %s failed", run.key)
+
+    def prune(self, pipeline: str, policy: RetentionPolicy, dry_run: bool = False) -> list[str]:
+        """Delete the pipeline's finished runs `policy` does not keep (never one in progress);
+        the ids deleted (or, with `dry_run`, that would be), newest first."""
+        pipeline_path, rel = self._pipeline_location(pipeline)
+        return prune_runs(RunStore(self._runs_dir(pipeline_path, rel)), policy, dry_run)
 
     # --- other operations -------------------------------------------------------------------
 

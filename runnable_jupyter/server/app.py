@@ -18,6 +18,7 @@ from ..errors import PathOutsideRoot
 from ..paths import resolve_inside
 from ..pipeline.model import MAX_TIMEOUT_S
 from ..runs.manager import RunManager
+from ..runs.retention import RetentionPolicy
 from .events import EventForwarder
 from .handlers import MANAGER_SETTING, BaseHandler, UnknownRouteHandler, VersionHandler
 from .runs_handlers import RUN_ROUTES
@@ -61,6 +62,20 @@ class RunnableJupyterApp(ExtensionApp):
         help="Folder, relative to the server root, holding one runs folder per pipeline "
         "(default: NAME.runs next to each NAME.pipeline.json).",
     )
+    retention_keep_last = Int(
+        None,
+        allow_none=True,
+        config=True,
+        help="After each run, keep only the newest N finished runs of its pipeline (default: all; "
+        "a pipeline's settings.retention wins). Runs in progress are never deleted.",
+    )
+    retention_keep_days = Float(
+        None,
+        allow_none=True,
+        config=True,
+        help="After each run, keep only the finished runs that ended less than D days ago "
+        "(default: all; with retention_keep_last, a run either keeps is kept).",
+    )
     default_timeout_s = Float(
         None,
         allow_none=True,
@@ -83,6 +98,13 @@ class RunnableJupyterApp(ExtensionApp):
                 f"default_timeout_s must be more than 0 and at most {MAX_TIMEOUT_S:.0f} seconds "
                 f"(7 days), not {value}"
             )
+        return value  # type: ignore[no-any-return]
+
+    @validate("retention_keep_last", "retention_keep_days")
+    def _positive_retention(self, proposal: dict[str, Any]) -> float | None:
+        value = proposal["value"]
+        if value is not None and not value > 0:
+            raise TraitError(f"{proposal['trait'].name} must be more than 0, not {value}")
         return value  # type: ignore[no-any-return]
 
     @validate("skip_tags")
@@ -108,6 +130,7 @@ class RunnableJupyterApp(ExtensionApp):
             max_parallel=self.max_parallel,
             skip_tags=self.skip_tags,
             default_timeout_s=self.default_timeout_s,
+            retention=RetentionPolicy(self.retention_keep_last, self.retention_keep_days),
         )
         interrupted = self.run_manager.mark_interrupted()
         if interrupted:

@@ -1,0 +1,74 @@
+"""Run retention: which finished runs of a pipeline to delete, and deleting them.
+
+A policy keeps the newest `keep_last` runs and/or the runs younger than `keep_days` days; with
+both, a run either keeps is kept. Runs in progress (recorded as pending or running, or locked by
+a live owner) are never deleted, whatever their age. Deleting a run removes its whole folder
+(run log, executed notebooks, logs); the catalog is not touched.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ..clock import utcnow
+from ..errors import BadRequest
+from ..runlog.models import RunLog, RunStatus
+from ..runlog.ownership import is_owned
+from ..runlog.store import RunStore
+
+IN_PROGRESS = frozenset({RunStatus.pending, RunStatus.running})
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    keep_last: int | None = None
+    keep_days: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.keep_last is not None and (
+            not isinstance(self.keep_last, int) or self.keep_last < 1
+        ):
+            raise BadRequest(f"keep the last N runs: N must be at least 1, not {self.keep_last}")
+        if self.keep_days is not None and not self.keep_days > 0:
+            raise BadRequest(f"the age limit must be more than 0 days, not {self.keep_days}")
+
+    @property
+    def is_set(self) -> bool:
+        return self.keep_last is not None or self.keep_days is not None
+
+
+def runs_to_delete(
+    logs: Sequence[RunLog], policy: RetentionPolicy, now: datetime | None = None
+) -> list[RunLog]:
+    """The runs `policy` does not keep, among `logs` (newest first), in that order."""
+    if not policy.is_set:
+        return []
+    now = now or utcnow()
+    doomed = []
+    for index, log in enumerate(logs):
+        if log.status in IN_PROGRESS:
+            continue
+        kept_by_count = policy.keep_last is not None and index < policy.keep_last
+        when = log.end or log.start
+        kept_by_age = policy.keep_days is not None and (
+            when is None or now - when < timedelta(days=policy.keep_days)
+        )
+        if not (kept_by_count or kept_by_age):
+            doomed.append(log)
+    return doomed
+
+
+def prune_runs(store: RunStore, policy: RetentionPolicy, dry_run: bool = False) -> list[str]:
+    """Delete the runs of `store` that `policy` does not keep; their ids, newest first."""
+    deleted = []
+    for log in runs_to_delete(store.list(), policy):
+        run_dir = store.run_dir(log.run_id)
+        if is_owned(run_dir):  # a live process drives it (e.g. a retry started meanwhile)
+            continue
+        if not dry_run:
+            shutil.rmtree(run_dir, ignore_errors=True)
+        deleted.append(log.run_id)
+    return deleted
