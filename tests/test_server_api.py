@@ -222,7 +222,8 @@ async def test_a_shutting_down_server_refuses_new_runs_and_retries_with_503(
 
 async def test_list_runs_of_a_pipeline_without_runs_is_empty(jp_fetch, jp_root_dir):
     pipeline = write_pipeline(jp_root_dir, {"a": {}})
-    assert await call(jp_fetch, "GET", "runs", params={"pipeline": pipeline}) == (200, {"runs": []})
+    answer = await call(jp_fetch, "GET", "runs", params={"pipeline": pipeline})
+    assert answer == (200, {"runs": [], "next": None})
 
 
 async def test_list_runs_summarizes_recorded_runs_newest_first(jp_fetch, jp_root_dir):
@@ -241,6 +242,37 @@ async def test_list_runs_summarizes_recorded_runs_newest_first(jp_fetch, jp_root
         "mode": "all",
         "counts": {"failed": 1},
     }
+
+
+async def test_list_runs_pages_with_limit_and_the_before_cursor(jp_fetch, jp_root_dir):
+    pipeline = write_pipeline(jp_root_dir, {"a": {}})
+    for _ in range(5):
+        record_run(jp_root_dir, pipeline, StepStatus.succeeded)
+    code, body = await call(jp_fetch, "GET", "runs", params={"pipeline": pipeline})
+    everything = [run["run_id"] for run in body["runs"]]
+    assert len(everything) == 5 and body["next"] is None
+
+    pages, cursor = [], None
+    for _ in range(5):  # bounded: 3 pages expected
+        params = {"pipeline": pipeline, "limit": "2"} | ({"before": cursor} if cursor else {})
+        code, body = await call(jp_fetch, "GET", "runs", params=params)
+        assert code == 200
+        pages.append([run["run_id"] for run in body["runs"]])
+        cursor = body["next"]
+        if cursor is None:
+            break
+    assert pages == [everything[0:2], everything[2:4], everything[4:]]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"limit": "0"}, {"limit": "1001"}, {"limit": "two"}, {"limit": "\u00b2"}, {"before": "x"}],
+    ids=["zero", "too-many", "word", "superscript", "bad-cursor"],
+)
+async def test_list_runs_refuses_a_bad_page(jp_fetch, jp_root_dir, params):
+    pipeline = write_pipeline(jp_root_dir, {"a": {}})
+    answer = await call(jp_fetch, "GET", "runs", params={"pipeline": pipeline} | params)
+    assert_error(answer, 400, "bad_request")
 
 
 async def test_list_runs_needs_an_existing_pipeline(jp_fetch):

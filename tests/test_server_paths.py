@@ -199,7 +199,10 @@ async def test_hidden_files_are_served_when_the_server_allows_them(jp_fetch, jp_
     for path in (".hidden/p.pipeline.json", "visible.pipeline.json"):
         status, body = await call(jp_fetch, "POST", "validate", body={"pipeline": path})
         assert (status, body["valid"], body["errors"]) == (200, True, []), path
-        assert await call(jp_fetch, "GET", "runs", params={"pipeline": path}) == (200, {"runs": []})
+        assert await call(jp_fetch, "GET", "runs", params={"pipeline": path}) == (
+            200,
+            {"runs": [], "next": None},
+        )
 
 
 IMPOSSIBLE_PATHS = {

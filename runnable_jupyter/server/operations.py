@@ -119,12 +119,41 @@ def start_run(ws: Workspace, body: StartRunBody) -> dict[str, Any]:
     return {"run_id": log.run_id, "run": run_log_json(log, ws.root)}
 
 
-def list_runs(ws: Workspace, pipeline: str | None) -> dict[str, Any]:
+MAX_LIST_LIMIT = 1000
+
+
+def list_runs(
+    ws: Workspace, pipeline: str | None, limit: str | None = None, before: str | None = None
+) -> dict[str, Any]:
+    """A page of the pipeline's runs, newest first: those after the run `before` (a cursor: the
+    previous page's `next`), at most `limit`; `next` is null on the last page."""
     if pipeline is None:
         raise BadRequest("say which pipeline's runs to list: GET runs?pipeline=<path>")
+    size = _limit(limit)
+    if before is not None:
+        check_run_id(before)
     path = ws.confine(pipeline, "pipeline")
     logs = ws.manager.list_runs(ws.relative(path))
-    return {"runs": [run_summary(log) for log in logs]}
+    if before is not None:
+        ids = [log.run_id for log in logs]
+        if before in ids:
+            logs = logs[ids.index(before) + 1 :]
+        else:  # the cursor's run was deleted meanwhile: continue from its creation second
+            logs = [log for log in logs if log.run_id[:15] < before[:15]]
+    page = logs if size is None else logs[:size]
+    more = size is not None and len(logs) > size
+    return {"runs": [run_summary(log) for log in page], "next": page[-1].run_id if more else None}
+
+
+def _limit(value: str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_LIST_LIMIT:
+        raise BadRequest(
+            f"limit must be a whole number from 1 to {MAX_LIST_LIMIT}, not '{value}'",
+            {"limit": value},
+        )
+    return int(value)
 
 
 def _visible_run(ws: Workspace, run_id: str) -> RunLog:

@@ -41,7 +41,9 @@ class RunsHandler(WorkspaceHandler):
     @authorized
     async def get(self) -> None:
         pipeline = self.get_query_argument("pipeline", None)
-        self.reply(200, await self.call(operations.list_runs, pipeline))
+        limit = self.get_query_argument("limit", None)
+        before = self.get_query_argument("before", None)
+        self.reply(200, await self.call(operations.list_runs, pipeline, limit, before))
 
     @tornado.web.authenticated
     @authorized("execute")

@@ -102,6 +102,8 @@ export interface IRunSummary {
 
 export interface IRunListReply {
   runs: IRunSummary[];
+  /** Cursor of the next page (`before=`) when `limit` cut the list; null otherwise. */
+  next: string | null;
 }
 
 export interface IStartRunRequest {
