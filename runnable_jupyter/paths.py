@@ -24,20 +24,25 @@ def resolve_inside(root: Path, relative: str, *, base: Path | None = None) -> Pa
             {"path": relative},
         )
     start = (base or root).resolve()
-    try:
-        candidate = (start / relative).resolve()
-    except RuntimeError:  # Python 3.11's Path.resolve: "Symlink loop from ..."
-        raise InvalidPath(
-            f"'{relative}' is a symlink loop (links that point at each other): replace the "
-            "links with the file itself",
-            {"path": relative},
-        ) from None
+    candidate = resolve_path(start / relative, relative)
     if candidate != root and root not in candidate.parents:
         raise PathOutsideRoot(
             f"'{relative}' leaves the workspace root: keep files inside it",
             {"path": relative},
         )
     return candidate
+
+
+def resolve_path(path: Path, shown: str) -> Path:
+    """`path.resolve()`, with a symlink loop as `InvalidPath` (naming the path as `shown`)."""
+    try:
+        return path.resolve()
+    except RuntimeError:  # Python 3.11's Path.resolve: "Symlink loop from ..."
+        raise InvalidPath(
+            f"'{shown}' is a symlink loop (links that point at each other): replace the "
+            "links with the file itself",
+            {"path": shown},
+        ) from None
 
 
 def check_path_text(relative: str) -> None:

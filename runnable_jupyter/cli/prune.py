@@ -29,10 +29,10 @@ def prune_policy(args: argparse.Namespace, pipeline_path: Path, root: Path) -> R
 
     if args.keep is not None or args.older_than is not None:
         return RetentionPolicy(args.keep, args.older_than)
-    retention = load_pipeline(pipeline_path, root).settings.retention
-    if retention is None:
+    policy = RetentionPolicy.of_pipeline(load_pipeline(pipeline_path, root))
+    if policy is None:
         raise ValueError(
             "nothing says which runs to delete: pass --keep N and/or --older-than D, or set "
             "settings.retention in the pipeline"
         )
-    return RetentionPolicy(retention.keep_last, retention.keep_days)
+    return policy

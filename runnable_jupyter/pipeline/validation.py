@@ -24,7 +24,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from ..errors import InvalidPath, PathOutsideRoot, PipelineInvalid, PipelineNotFound
 from ..json_documents import JsonTooDeep, load_json
-from ..paths import check_path_text, resolve_inside
+from ..paths import check_path_text, resolve_inside, resolve_path
 from . import graph
 from .migrations import UnsupportedVersion, migrate
 from .model import Pipeline, load_schema
@@ -354,14 +354,7 @@ def _pipeline_path(path: Path, root: Path) -> tuple[Path, str]:
     root = root.resolve()
     absolute = path if path.is_absolute() else root / path
     check_path_text(str(path))
-    try:
-        resolved = absolute.resolve()
-    except RuntimeError:  # Python 3.11's Path.resolve: "Symlink loop from ..."
-        raise InvalidPath(
-            f"pipeline {path} is a symlink loop (links that point at each other): replace the "
-            "links with the file itself",
-            {"path": str(path)},
-        ) from None
+    resolved = resolve_path(absolute, str(path))
     if resolved != root and root not in resolved.parents:
         raise PathOutsideRoot(
             f"pipeline {path} is outside the workspace root: keep pipelines inside it",

@@ -53,6 +53,7 @@ class RunStore:
 
     def __init__(self, runs_dir: Path) -> None:
         self.runs_dir = Path(runs_dir)
+        self._gitignore_checked = False
 
     def run_dir(self, run_id: str) -> Path:
         return self.runs_dir / check_run_id(run_id)
@@ -67,9 +68,11 @@ class RunStore:
         data = text.encode("utf-8")
         with _SAVE_LOCK:
             atomic_write(target, lambda stream: stream.write(data))
-            ignore = self.runs_dir / ".gitignore"
-            if not ignore.exists():  # executed notebooks and logs must not land in git by accident
-                atomic_write(ignore, lambda stream: stream.write(RUNS_GITIGNORE))
+            if not self._gitignore_checked:  # once per store, not on every (progress) save
+                ignore = self.runs_dir / ".gitignore"
+                if not ignore.exists():  # executed notebooks must not land in git by accident
+                    atomic_write(ignore, lambda stream: stream.write(RUNS_GITIGNORE))
+                self._gitignore_checked = True
         return target
 
     def load(self, run_id: str) -> RunLog:

@@ -223,12 +223,7 @@ class RunManager:
             ownership = self._ownerships.pop(run.log.run_id, None)
             if ownership is not None:
                 ownership.give_up()
-        retention = run.pipeline.settings.retention
-        policy = (
-            RetentionPolicy(retention.keep_last, retention.keep_days)
-            if retention
-            else self.retention
-        )
+        policy = RetentionPolicy.of_pipeline(run.pipeline) or self.retention
         try:  # deleting folders may take a while: never under the lock
             prune_runs(run.store, policy)
         except Exception:  # retention must never fail a run that already ended

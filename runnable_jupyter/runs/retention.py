@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from ..clock import utcnow
 from ..errors import BadRequest
+from ..pipeline.model import Pipeline
 from ..runlog.models import RunLog, RunStatus
 from ..runlog.ownership import is_owned
 from ..runlog.store import RunStore
@@ -38,6 +39,12 @@ class RetentionPolicy:
     @property
     def is_set(self) -> bool:
         return self.keep_last is not None or self.keep_days is not None
+
+    @classmethod
+    def of_pipeline(cls, pipeline: Pipeline) -> RetentionPolicy | None:
+        """The pipeline's `settings.retention`, or None when it sets none."""
+        retention = pipeline.settings.retention
+        return cls(retention.keep_last, retention.keep_days) if retention else None
 
 
 def runs_to_delete(
@@ -63,6 +70,8 @@ def runs_to_delete(
 
 def prune_runs(store: RunStore, policy: RetentionPolicy, dry_run: bool = False) -> list[str]:
     """Delete the runs of `store` that `policy` does not keep; their ids, newest first."""
+    if not policy.is_set:  # the default after every run: read no run log
+        return []
     deleted = []
     for log in runs_to_delete(store.list(), policy):
         run_dir = store.run_dir(log.run_id)

@@ -8,6 +8,7 @@ and the engine itself validates before it writes: a refused request changes noth
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -145,15 +146,20 @@ def list_runs(
     return {"runs": [run_summary(log) for log in page], "next": page[-1].run_id if more else None}
 
 
-def _limit(value: str | None) -> int | None:
+def _query_count(name: str, value: str | None, meaning: str, low: int, high: int) -> int | None:
+    """A whole-number query argument from `low` to `high`; None when absent."""
     if value is None or value == "":
         return None
-    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_LIST_LIMIT:
-        raise BadRequest(
-            f"limit must be a whole number from 1 to {MAX_LIST_LIMIT}, not '{value}'",
-            {"limit": value},
-        )
+    # ASCII digits only: "²".isdigit() is True, and int("²") fails.
+    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
+        raise BadRequest(f"{name} must be {meaning}, not '{value}'", {name: value})
     return int(value)
+
+
+def _limit(value: str | None) -> int | None:
+    return _query_count(
+        "limit", value, f"a whole number from 1 to {MAX_LIST_LIMIT}", 1, MAX_LIST_LIMIT
+    )
 
 
 def _visible_run(ws: Workspace, run_id: str) -> RunLog:
@@ -181,13 +187,8 @@ def step_log(ws: Workspace, run_id: str, step_id: str, offset: str | None) -> di
 
 
 def _offset(value: str | None) -> int:
-    if value is None or value == "":
-        return 0
-    if not (value.isascii() and value.isdigit()):  # "²".isdigit() is True
-        raise BadRequest(
-            f"offset must be a byte count (0, 1, 2, ...), not '{value}'", {"offset": value}
-        )
-    return int(value)
+    count = _query_count("offset", value, "a byte count (0, 1, 2, ...)", 0, sys.maxsize)
+    return count or 0
 
 
 def cancel_run(ws: Workspace, run_id: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import type { IRunLog, IRunSummary, IStartRunRequest } from '../runs/dto';
 import { RUN_STATUS_SCHEMA_ID } from '../runs/dto';
 import type { RunsClient } from '../runs/client';
 import { RunService } from '../runs/runService';
+import { summaryFromRunLog } from '../runs/stepStates';
 
 // The REST client's own modules are never reached: the service gets the fake client below.
 jest.mock('@jupyterlab/services', () => ({ ServerConnection: {} }));
@@ -47,18 +48,6 @@ function runLog(
   };
 }
 
-function summary(log: IRunLog): IRunSummary {
-  return {
-    run_id: log.run_id,
-    status: log.status,
-    start: log.start,
-    end: log.end,
-    selection: log.selection,
-    mode: log.mode,
-    counts: {}
-  };
-}
-
 /** A REST client over an in-memory set of run logs; records what it was asked. */
 class FakeClient {
   logs = new Map<string, IRunLog>();
@@ -73,7 +62,7 @@ class FakeClient {
     return [...this.logs.values()]
       .filter(log => log.pipeline === pipeline)
       .reverse()
-      .map(summary);
+      .map(summaryFromRunLog);
   }
 
   async get(runId: string): Promise<IRunLog> {
