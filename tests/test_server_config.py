@@ -24,6 +24,7 @@ def jp_server_config(jp_server_config):  # type: ignore[no-untyped-def]
             "runs_root": "all/runs",
             "catalog_root": "all/catalogs",
             "default_timeout_s": 30.5,
+            "output_limit_mb": 7.5,
         },
     }
 
@@ -37,6 +38,7 @@ def test_configuration_reaches_the_run_manager(jp_serverapp, jp_root_dir):
         ["no-run"],
         30.5,
     )
+    assert manager.default_output_limit_mb == 7.5
     assert (manager.runs_root, manager.catalog_root) == (root / "all/runs", root / "all/catalogs")
 
 
@@ -74,6 +76,8 @@ def test_a_configured_folder_inside_the_root_may_be_absolute_or_relative(tmp_pat
         ("default_timeout_s", float("inf"), "at most 604800 seconds"),
         ("skip_tags", ["ok", " "], "empty tags"),
         ("retention_keep_last", 0, "more than 0"),
+        ("output_limit_mb", 0.0, "more than 0"),
+        ("output_limit_mb", float("inf"), "at most 102400"),
         ("retention_keep_days", -1.0, "more than 0"),
     ],
 )

@@ -8,7 +8,13 @@ import helpers
 import pytest
 
 from runnable_jupyter.errors import PathOutsideRoot, PipelineInvalid, PipelineNotFound
-from runnable_jupyter.pipeline.model import CURRENT_VERSION, MAX_TIMEOUT_S, Pipeline, load_schema
+from runnable_jupyter.pipeline.model import (
+    CURRENT_VERSION,
+    MAX_OUTPUT_LIMIT_MB,
+    MAX_TIMEOUT_S,
+    Pipeline,
+    load_schema,
+)
 from runnable_jupyter.pipeline.validation import (
     Problem,
     load_pipeline,
@@ -135,6 +141,17 @@ def test_a_retention_setting_that_keeps_nothing_sensible_is_invalid(ws, retentio
 def test_the_schema_bound_on_timeouts_is_the_engines(ws):
     schema_max = load_schema()["$defs"]["step"]["properties"]["timeout_s"]["maximum"]
     assert schema_max == MAX_TIMEOUT_S
+
+
+@pytest.mark.parametrize("limit", [0, -1, 102_401, "50"])
+def test_an_output_limit_must_be_a_positive_bounded_number(ws, limit):
+    problem = only_problem(doc(step("a", "a.ipynb"), settings={"output_limit_mb": limit}), ws)
+    assert problem.pointer == "/settings/output_limit_mb"
+
+
+def test_the_schema_bound_on_output_limits_is_the_engines(ws):
+    schema_max = load_schema()["properties"]["settings"]["properties"]["output_limit_mb"]
+    assert schema_max["maximum"] == MAX_OUTPUT_LIMIT_MB
 
 
 def test_missing_required_fields_are_reported_on_their_object(ws):

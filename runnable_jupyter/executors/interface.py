@@ -34,6 +34,7 @@ class StepJob:
     kernel_name: str | None = None  # None: the notebook's kernelspec, else FALLBACK_KERNEL
     skip_tags: list[str] = field(default_factory=list)
     timeout_s: float | None = None  # whole-step wall clock limit
+    output_limit_bytes: int | None = None  # cell outputs kept at most (None: no limit)
     catalog_dir: str = ""
     pipeline_path: str = ""
     catalog_get: list[str] = field(default_factory=list)  # globs copied in before the run

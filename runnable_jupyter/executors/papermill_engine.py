@@ -5,7 +5,8 @@ Its notebook client is papermill's, with hooks into the step being run (`StepHoo
 - cells tagged with a skip tag stay unexecuted and unchanged (source, outputs, execution count),
 - "cell i of n" is reported as each code cell starts, and the kernel's pid as soon as it runs,
 - the kernel is launched with the step's environment and working directory (no process-wide
-  chdir).
+  chdir),
+- outputs beyond the step's output limit are dropped as they arrive (`output_limit`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import Engine, papermill_engines
 from papermill.log import logger as papermill_logger
 
+from .output_limit import OutputBudget
+
 ENGINE_NAME = "runnable_jupyter"
 KERNEL_START_TIMEOUT_S = 60
 
@@ -27,6 +30,7 @@ class StepHooks(Protocol):
 
     kernel_launch: dict[str, Any]  # extra keyword arguments for launching the kernel
     skipped: dict[int, Any]  # cell index -> the skipped cell's outputs and count, to put back
+    output_budget: OutputBudget
 
     def cell_starting(self, index: int) -> None: ...
 
@@ -61,6 +65,20 @@ class StepNotebookClient(PapermillNotebookClient):  # type: ignore[misc]  # pape
             return cell
         self.step.cell_starting(cell_index)
         return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+
+    def output(
+        self, outs: list[Any], msg: dict[str, Any], display_id: str | None, cell_index: int
+    ) -> Any:
+        budget = self.step.output_budget
+        if self.clear_before_next_output:  # nbclient clears the cell's outputs before this one
+            budget.cleared(cell_index)
+        admitted = budget.admit(msg, cell_index)
+        return None if admitted is None else super().output(outs, admitted, display_id, cell_index)
+
+    def clear_output(self, outs: list[Any], msg: dict[str, Any], cell_index: int) -> None:
+        super().clear_output(outs, msg, cell_index)
+        if not outs:
+            self.step.output_budget.cleared(cell_index)
 
     # nbclient builds its sync methods with run_sync at class creation: rebind the overrides.
     start_new_kernel = run_sync(async_start_new_kernel)

@@ -39,6 +39,7 @@ from ..clock import utcnow
 from ..runlog.models import CatalogAccess, ErrorInfo, StepStatus
 from .interface import FALLBACK_KERNEL, StepJob, StepProgress, StepResult
 from .kernel_stopping import CancelSignal, KernelGuard, timeout_error
+from .output_limit import MB, OutputBudget
 from .papermill_engine import ENGINE_NAME, KERNEL_START_TIMEOUT_S
 
 log = logging.getLogger(__name__)
@@ -221,6 +222,7 @@ class _StepRun:
         self.kernel_name: str | None = None
         self.kernel_launch: dict[str, Any] = {}
         self.skipped: dict[int, Any] = {}  # index -> the skipped cell's outputs, to put back
+        self.output_budget = OutputBudget(job.output_limit_bytes)
         self.ordinal: dict[int, int] = {}  # index -> its number among the cells to execute
         self.current_cell: int | None = None
         self.copied_in: list[CatalogAccess] = []
@@ -324,6 +326,12 @@ class _StepRun:
         if self.kernel_stderr is not None:
             self.kernel_stderr.close()
         if self.log_stream is not None:
+            if self.output_budget.reached:
+                dropped_mb = self.output_budget.dropped / MB
+                self.log_stream.write(
+                    f"\n[runnable-jupyter] {dropped_mb:.1f} MB of output beyond the limit were "
+                    "not kept\n"
+                )
             if error is not None:
                 self.log_stream.write(f"\n[runnable-jupyter] {error.name}: {error.message}\n")
             self.log_stream.close()

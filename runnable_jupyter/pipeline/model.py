@@ -20,6 +20,9 @@ DEFAULT_SKIP_TAGS = ["skip-execution", "skip"]
 SCHEMA_PATH = Path(__file__).parent / "pipeline.schema.json"
 # The longest step time limit the file format allows (7 days): far below what timers accept.
 MAX_TIMEOUT_S = 604_800.0
+# A step's cell output kept by default, and the most a pipeline may allow (100 GB).
+DEFAULT_OUTPUT_LIMIT_MB = 50.0
+MAX_OUTPUT_LIMIT_MB = 102_400.0
 
 
 class _Strict(BaseModel):
@@ -56,6 +59,7 @@ class Settings(_Strict):
     skip_tags: list[str] = Field(default_factory=lambda: list(DEFAULT_SKIP_TAGS))
     max_parallel: int | None = None
     catalog_dir: str | None = None
+    output_limit_mb: float | None = None
     retention: Retention | None = None
 
     def effective_max_parallel(self) -> int:

@@ -22,6 +22,7 @@ from typing import Any
 
 from ..clock import utcnow
 from ..executors.interface import Executor, StepJob, StepProgress, StepResult
+from ..executors.output_limit import limit_in_bytes
 from ..pipeline.model import Pipeline
 from ..runlog.models import Attempt, CachedFrom, RunLog, RunStatus, StepStatus
 from ..runlog.store import RunStore
@@ -78,6 +79,7 @@ class RunContext:
     release: Callable[[RunExecution], None]  # the run ended: the manager forgets it
     skip_tags: list[str] | None  # None: the pipeline's settings.skip_tags
     default_timeout_s: float | None
+    default_output_limit_mb: float | None  # None: no limit; a pipeline's setting wins
 
 
 class RunExecution:
@@ -272,6 +274,9 @@ class RunExecution:
             kernel_name=step.kernel,
             skip_tags=self._skip_tags(),
             timeout_s=step.timeout_s if step.timeout_s is not None else context.default_timeout_s,
+            output_limit_bytes=limit_in_bytes(
+                self.pipeline.settings.output_limit_mb or context.default_output_limit_mb
+            ),
             catalog_dir=log.catalog_dir,
             pipeline_path=str(self.pipeline_path),
             catalog_get=list(step.catalog.get),

@@ -25,7 +25,7 @@ from ..executors.interface import Executor
 from ..paths import relative_to_root, resolve_inside
 from ..pipeline import graph
 from ..pipeline.graph import Mode
-from ..pipeline.model import Pipeline
+from ..pipeline.model import DEFAULT_OUTPUT_LIMIT_MB, Pipeline
 from ..pipeline.validation import load_pipeline
 from ..runlog.models import RunLog, new_run_id
 from ..runlog.ownership import RunOwnership, is_owned
@@ -61,6 +61,7 @@ class RunManager:
         max_parallel: int | None = None,
         skip_tags: Sequence[str] | None = None,
         default_timeout_s: float | None = None,
+        default_output_limit_mb: float | None = DEFAULT_OUTPUT_LIMIT_MB,
         retention: RetentionPolicy | None = None,
     ) -> None:
         self.root = Path(root).resolve()
@@ -71,6 +72,7 @@ class RunManager:
         self.max_parallel = max_parallel
         self.skip_tags = list(skip_tags) if skip_tags is not None else None
         self.default_timeout_s = default_timeout_s
+        self.default_output_limit_mb = default_output_limit_mb
         self._executor = executor
         self._owns_executor = executor is None
         self._lock = threading.RLock()
@@ -190,6 +192,7 @@ class RunManager:
             release=self._release,
             skip_tags=self.skip_tags,
             default_timeout_s=self.default_timeout_s,
+            default_output_limit_mb=self.default_output_limit_mb,
         )
         run = RunExecution(
             context,

@@ -16,7 +16,7 @@ from traitlets import Float, Int, List, TraitError, Unicode, validate
 
 from ..errors import PathOutsideRoot
 from ..paths import resolve_inside
-from ..pipeline.model import MAX_TIMEOUT_S
+from ..pipeline.model import DEFAULT_OUTPUT_LIMIT_MB, MAX_OUTPUT_LIMIT_MB, MAX_TIMEOUT_S
 from ..runs.manager import RunManager
 from ..runs.retention import RetentionPolicy
 from .events import EventForwarder
@@ -83,6 +83,13 @@ class RunnableJupyterApp(ExtensionApp):
         help="Wall-clock limit in seconds for a step that sets no timeout_s (default: none).",
     )
 
+    output_limit_mb = Float(
+        DEFAULT_OUTPUT_LIMIT_MB,
+        config=True,
+        help="Most cell output, in MB, one step keeps in its executed notebook and log; output "
+        "beyond it is dropped with a marker (a pipeline's settings.output_limit_mb wins).",
+    )
+
     @validate("max_parallel")
     def _positive_parallelism(self, proposal: dict[str, Any]) -> int | None:
         value = proposal["value"]
@@ -97,6 +104,16 @@ class RunnableJupyterApp(ExtensionApp):
             raise TraitError(
                 f"default_timeout_s must be more than 0 and at most {MAX_TIMEOUT_S:.0f} seconds "
                 f"(7 days), not {value}"
+            )
+        return value  # type: ignore[no-any-return]
+
+    @validate("output_limit_mb")
+    def _bounded_output_limit(self, proposal: dict[str, Any]) -> float:
+        value = proposal["value"]
+        if not 0 < value <= MAX_OUTPUT_LIMIT_MB:
+            raise TraitError(
+                f"output_limit_mb must be more than 0 and at most {MAX_OUTPUT_LIMIT_MB:.0f}, "
+                f"not {value}"
             )
         return value  # type: ignore[no-any-return]
 
@@ -130,6 +147,7 @@ class RunnableJupyterApp(ExtensionApp):
             max_parallel=self.max_parallel,
             skip_tags=self.skip_tags,
             default_timeout_s=self.default_timeout_s,
+            default_output_limit_mb=self.output_limit_mb,
             retention=RetentionPolicy(self.retention_keep_last, self.retention_keep_days),
         )
         interrupted = self.run_manager.mark_interrupted()
