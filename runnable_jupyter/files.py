@@ -13,16 +13,20 @@ from typing import IO
 HASH_CHUNK = 1 << 20
 
 
-def atomic_write(target: Path, write: Callable[[IO[bytes]], object]) -> None:
-    """Write through `write` into a hidden temp file beside `target`, flush it to disk, then
-    `os.replace` it over `target` (creating the folder when needed)."""
+def atomic_write(
+    target: Path, write: Callable[[IO[bytes]], object], *, durable: bool = True
+) -> None:
+    """Write through `write` into a hidden temp file beside `target`, flush it to disk (unless
+    not `durable`: a file that can be rebuilt), then `os.replace` it over `target` (creating the
+    folder when needed)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(temp, target)
     except BaseException:
         Path(temp).unlink(missing_ok=True)

@@ -267,6 +267,10 @@ def test_downstream_then_only_selection(run_main) -> None:
     for started in (downstream, only):
         assert started.stdout.splitlines()[0] in runs.stdout
     assert "downstream: a" in runs.stdout and "only: b" in runs.stdout
+    newest = run_main("runs", PIPELINE, "--limit", "1")
+    assert only.stdout.splitlines()[0] in newest.stdout
+    assert downstream.stdout.splitlines()[0] not in newest.stdout
+    assert "(the newest 1; --limit N shows more)" in newest.stdout
 
 
 def test_skip_unchanged_reuses_steps_whose_inputs_did_not_change(ws: Path, run_main) -> None:

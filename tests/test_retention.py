@@ -87,7 +87,9 @@ def run_once(manager: RunManager, fake: FakeExecutor, pipeline: str) -> str:
 
 
 def run_folders(root: Path) -> list[str]:
-    return sorted(d.name for d in (root / "p.runs").iterdir() if d.is_dir())
+    return sorted(
+        d.name for d in (root / "p.runs").iterdir() if d.is_dir() and not d.name.startswith(".")
+    )
 
 
 def test_the_pipeline_setting_prunes_after_each_run(tmp_path: Path) -> None:

@@ -106,7 +106,7 @@ def test_a_run_whose_owner_was_killed_shows_as_interrupted_and_can_be_retried(
     manager = RunManager(root=tmp_path)
     try:
         assert manager.get(run_dir.name).status == RunStatus.interrupted
-        assert [log.status for log in manager.list_runs("p.pipeline.json")] == [
+        assert [run.status for run in manager.list_runs("p.pipeline.json").runs] == [
             RunStatus.interrupted
         ]
         retried = manager.retry(run_dir.name)

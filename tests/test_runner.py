@@ -37,6 +37,7 @@ from runnable_jupyter.errors import (
 from runnable_jupyter.executors.local import LocalProcessExecutor
 from runnable_jupyter.pipeline.graph import Mode
 from runnable_jupyter.runlog.models import RunLog, RunStatus, StepStatus
+from runnable_jupyter.runlog.store import RunStore
 from runnable_jupyter.runs.events import RunEvent
 from runnable_jupyter.runs.manager import RunManager
 
@@ -221,7 +222,7 @@ def test_a_second_run_of_the_same_pipeline_is_refused_while_one_is_in_progress(
     assert first.run_id in refused.value.message and refused.value.details["run_id"] == first.run_id
     manager.cancel(first.run_id)
     assert manager.wait(first.run_id, timeout=30).status == RunStatus.cancelled
-    assert [r.run_id for r in manager.list_runs(pipeline)] == [first.run_id]
+    assert [r.run_id for r in manager.list_runs(pipeline).runs] == [first.run_id]
 
 
 # --- the run log ------------------------------------------------------------------------------
@@ -385,7 +386,7 @@ def test_interrupted_runs_are_marked_and_can_be_retried(
     crashed.status = RunStatus.running
     crashed.steps["a"].status = crashed.steps["a"].attempts[0].status = StepStatus.running
     crashed.steps["b"].status = StepStatus.pending
-    (Path(log.run_dir) / "run.json").write_text(crashed.model_dump_json())
+    RunStore(Path(log.run_dir).parent).save(crashed)
     (tmp_path / "a.fail").unlink()
 
     restarted = RunManager(root=tmp_path, executor=executor)
@@ -413,7 +414,7 @@ def test_get_finds_runs_on_disk_and_list_runs_is_newest_first(
     fresh = RunManager(root=tmp_path, executor=executor)
     assert fresh.get(first.run_id).status == RunStatus.succeeded
     listed = fresh.list_runs("sub/p.pipeline.json")
-    assert [r.run_id for r in listed] == [second.run_id, first.run_id]
+    assert [r.run_id for r in listed.runs] == [second.run_id, first.run_id]
     assert Path(first.run_dir).parent == sub / "p.runs"
     with pytest.raises(BadRequest):
         fresh.get("../../etc/passwd")

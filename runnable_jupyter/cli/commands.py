@@ -100,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     runs = command("runs", "list the runs of a pipeline")
     runs.add_argument("pipeline", metavar="PIPELINE")
+    runs.add_argument(
+        "--limit", type=positive_int, metavar="N", help="only the newest N runs (default: all)"
+    )
 
     show = command("show", "show a run (the latest by default)")
     show.add_argument("pipeline", metavar="PIPELINE")
@@ -235,11 +238,13 @@ def cmd_retry(args: argparse.Namespace, root: Path) -> int:
 def cmd_runs(args: argparse.Namespace, root: Path) -> int:
     relative = pipeline_argument(args.pipeline, root)
     with manager_for(root) as manager:
-        logs = manager.list_runs(relative)
-    if not logs:
+        page = manager.list_runs(relative, limit=args.limit)
+    if not page.runs:
         print(f"{relative} has no runs yet")
         return EXIT_OK
-    output_console().print(runs_table(relative, logs))
+    output_console().print(runs_table(relative, page.runs))
+    if page.next is not None:
+        print(f"(the newest {len(page.runs)}; --limit N shows more)")
     return EXIT_OK
 
 
@@ -265,18 +270,17 @@ def run_of(manager: RunManager, pipeline: str, run_id: str | None) -> RunLog:
     """The pipeline's run `run_id`, or its latest run when `run_id` is None."""
     if run_id is not None:
         log = manager.get(run_id)  # checks the id's form and that the run exists
-        if log.run_id not in {other.run_id for other in manager.list_runs(pipeline)}:
+        if not manager.is_run_of(pipeline, log.run_id):
             raise RunNotFound(
                 f"run {run_id} is not a run of {pipeline} (it is one of {log.pipeline})"
             )
         return log
-    logs = manager.list_runs(pipeline)
-    if not logs:
+    latest = manager.list_runs(pipeline, limit=1).runs
+    if not latest:
         raise RunNotFound(
             f"{pipeline} has no runs yet: start one with `runnable-jupyter run {pipeline}`"
         )
-    # Newest first (ids sort by their second only; the start time orders runs within one).
-    return logs[0]
+    return manager.get(latest[0].run_id)
 
 
 def absolute_paths(log: RunLog, root: Path) -> dict[str, Any]:

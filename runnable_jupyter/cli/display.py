@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..clock import utcnow
-from ..runlog.models import RunLog, RunStatus, StepRecord, StepStatus
+from ..runlog.models import RunLog, RunStatus, RunSummary, StepRecord, StepStatus
 
 ACTIVE_RUN_STATUSES = frozenset({RunStatus.pending, RunStatus.running})
 STATUS_STYLES = {
@@ -59,7 +59,7 @@ def step_elapsed(record: StepRecord, now: datetime) -> float | None:
     return ((attempt.end or now) - attempt.start).total_seconds()
 
 
-def run_duration(log: RunLog, now: datetime | None = None) -> float | None:
+def run_duration(log: RunLog | RunSummary, now: datetime | None = None) -> float | None:
     if log.start is None:
         return None
     end = log.end or (now or utcnow() if log.status in ACTIVE_RUN_STATUSES else None)
@@ -84,22 +84,20 @@ def error_text(record: StepRecord) -> str:
     return f"{error.name}: {message}{where}" if message else f"{error.name}{where}"
 
 
-def counts_text(log: RunLog) -> str:
-    counts = log.counts()
+def counts_text(counts: dict[str, int]) -> str:
     order = [status.value for status in StepStatus]
     return ", ".join(f"{counts[s]} {s}" for s in order if counts.get(s))
 
 
-def selection_text(log: RunLog) -> str:
+def selection_text(log: RunLog | RunSummary) -> str:
     if not log.selection:
         return log.mode.value
     return f"{log.mode.value}: {', '.join(log.selection)}"
 
 
 def summary_line(log: RunLog) -> str:
-    return (
-        f"run {log.run_id} {log.status.value} in {seconds(run_duration(log))} ({counts_text(log)})"
-    )
+    duration = seconds(run_duration(log))
+    return f"run {log.run_id} {log.status.value} in {duration} ({counts_text(log.counts())})"
 
 
 class PlainProgress:
@@ -173,7 +171,7 @@ class LiveProgress:
         return Group(table, footer, *(Text(note, style="yellow") for note in self.notes))
 
 
-def runs_table(pipeline: str, logs: list[RunLog]) -> Table:
+def runs_table(pipeline: str, logs: list[RunSummary]) -> Table:
     table = Table(title=f"runs of {pipeline}", title_justify="left", box=box.SIMPLE_HEAD)
     for column in ("run id", "status", "start", "duration"):  # never broken across lines
         table.add_column(column, no_wrap=True)
@@ -186,7 +184,7 @@ def runs_table(pipeline: str, logs: list[RunLog]) -> Table:
             local_time(log.start),
             seconds(run_duration(log)),
             selection_text(log),
-            counts_text(log),
+            counts_text(log.counts),
         )
     return table
 

@@ -158,3 +158,28 @@ class RunLog(BaseModel):
         for record in self.steps.values():
             out[record.status.value] = out.get(record.status.value, 0) + 1
         return out
+
+
+class RunSummary(BaseModel):
+    """A run in a listing (`GET runs`, `runnable-jupyter runs`): kept in the pipeline's run
+    index, so listing never reads the run logs."""
+
+    run_id: str
+    status: RunStatus
+    start: datetime | None = None
+    end: datetime | None = None
+    selection: list[str] = Field(default_factory=list)
+    mode: Mode = Mode.all
+    counts: dict[str, int] = Field(default_factory=dict)  # step status -> number of steps
+
+    @classmethod
+    def of(cls, log: RunLog) -> RunSummary:
+        return cls(
+            run_id=log.run_id,
+            status=log.status,
+            start=log.start,
+            end=log.end,
+            selection=list(log.selection),
+            mode=log.mode,
+            counts=log.counts(),
+        )

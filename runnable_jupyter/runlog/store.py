@@ -2,6 +2,7 @@
 
 `run.json` is rewritten on every status change, always atomically (a temporary file in the same
 folder, then `os.replace`), so a reader never sees half a document even if the writer crashes.
+Each save also keeps the pipeline's run index (`index.RunIndex`) current, which listings read.
 """
 
 from __future__ import annotations
@@ -9,18 +10,20 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from ..errors import BadRequest, RunNotFound
 from ..files import atomic_write
 from ..pipeline.model import pipeline_stem
-from .models import RUN_ID_PATTERN, RunLog
+from .index import RUN_LOG_NAME, RunIndex
+from .models import RUN_ID_PATTERN, RunLog, RunStatus
 
-RUN_LOG_NAME = "run.json"
 RUNS_SUFFIX = ".runs"
 
 _RUN_ID = re.compile(RUN_ID_PATTERN)
@@ -53,6 +56,7 @@ class RunStore:
 
     def __init__(self, runs_dir: Path) -> None:
         self.runs_dir = Path(runs_dir)
+        self.index = RunIndex(self.runs_dir)
         self._gitignore_checked = False
 
     def run_dir(self, run_id: str) -> Path:
@@ -66,13 +70,22 @@ class RunStore:
         target = self.run_log_path(log.run_id)
         text = log.model_dump_json(indent=2)
         data = text.encode("utf-8")
+        # Whatever the order, a crash in between must leave the index saying "in progress" (which
+        # listings check against the run log), never a finished status the run log lacks.
+        index_first = log.status in (RunStatus.pending, RunStatus.running)
         with _SAVE_LOCK:
-            atomic_write(target, lambda stream: stream.write(data))
+            # Folders and files first: the index records the runs folder as it then stands.
+            target.parent.mkdir(parents=True, exist_ok=True)
             if not self._gitignore_checked:  # once per store, not on every (progress) save
                 ignore = self.runs_dir / ".gitignore"
                 if not ignore.exists():  # executed notebooks must not land in git by accident
                     atomic_write(ignore, lambda stream: stream.write(RUNS_GITIGNORE))
                 self._gitignore_checked = True
+            if index_first:
+                self.index.record(log)
+            atomic_write(target, lambda stream: stream.write(data))
+            if not index_first:
+                self.index.record(log)
         return target
 
     def load(self, run_id: str) -> RunLog:
@@ -88,8 +101,19 @@ class RunStore:
     def exists(self, run_id: str) -> bool:
         return self.run_log_path(run_id).is_file()
 
+    def summaries(self) -> list[dict[str, Any]]:
+        """Every run's `RunSummary` as JSON, newest first, from the run index (no run log is
+        read; validate only what is used: a page of 50 out of 10,000)."""
+        return self.index.summaries()
+
+    def delete(self, run_ids: list[str]) -> None:
+        """Remove these runs' folders (run log, executed notebooks, logs) and index entries."""
+        for run_id in run_ids:
+            shutil.rmtree(self.run_dir(run_id), ignore_errors=True)
+        self.index.forget(run_ids)
+
     def list(self) -> list[RunLog]:
-        """Every readable run log, newest first."""
+        """Every readable run log, newest first (reads them all: listings use `summaries`)."""
         if not self.runs_dir.is_dir():
             return []
         logs = []

@@ -27,11 +27,12 @@ from ..pipeline import graph
 from ..pipeline.graph import Mode
 from ..pipeline.model import DEFAULT_OUTPUT_LIMIT_MB, Pipeline
 from ..pipeline.validation import load_pipeline
-from ..runlog.models import RunLog, new_run_id
+from ..runlog.models import RunLog, RunSummary, new_run_id
 from ..runlog.ownership import RunOwnership, is_owned
 from ..runlog.store import RunStore, check_run_id, find_runs_dirs, runs_dir_for
 from .active_run import RunContext, RunExecution
 from .events import RunEvent
+from .listing import RunPage, page_of
 from .planning import (
     UNFINISHED_RUN,
     checked_overrides,
@@ -296,31 +297,54 @@ class RunManager:
             self._known_runs_dirs, self._runs_dirs_scanned_at = known, time.monotonic()
         return next((d for d in known if RunStore(d).exists(run_id)), None)
 
-    def list_runs(self, pipeline: str) -> list[RunLog]:
-        """The pipeline's runs, newest first (runs in progress as they are now)."""
+    def list_runs(
+        self, pipeline: str, limit: int | None = None, before: str | None = None
+    ) -> RunPage:
+        """A page of the pipeline's runs, newest first (see `listing.page_of`), as they are now:
+        read from the run index, with runs in progress from memory or their run logs."""
         pipeline_path, rel = self._pipeline_location(pipeline)
         runs_dir = self._runs_dir(pipeline_path, rel)
         if not pipeline_path.is_file() and not runs_dir.is_dir():
             raise PipelineNotFound(f"pipeline {rel} not found in the workspace", {"path": rel})
         store = RunStore(runs_dir)
-        logs = store.list()
-        with self._lock:
-            for index, log in enumerate(logs):
-                self._runs_dirs.setdefault(log.run_id, runs_dir)
-                if log.run_id in self._active:
-                    logs[index] = self._active[log.run_id].log.model_copy(deep=True)
-                else:
-                    logs[index] = self._as_seen(store, log)
-        return logs
+
+        def as_seen(summary: RunSummary) -> RunSummary:
+            with self._lock:
+                self._runs_dirs.setdefault(summary.run_id, runs_dir)
+                run = self._active.get(summary.run_id)
+                if run is not None:
+                    return RunSummary.of(run.log)
+            if summary.status not in UNFINISHED_RUN:
+                return summary
+            try:  # in progress elsewhere, or its process died: the run log says which
+                return RunSummary.of(self._as_seen(store, store.load(summary.run_id)))
+            except (OSError, ValueError):
+                return summary
+
+        return page_of(store.summaries(), limit, before, as_seen)
+
+    def is_run_of(self, pipeline: str, run_id: str) -> bool:
+        """Whether `run_id` is a run of `pipeline` (its run log is in the pipeline's runs)."""
+        pipeline_path, rel = self._pipeline_location(pipeline)
+        return RunStore(self._runs_dir(pipeline_path, rel)).exists(check_run_id(run_id))
 
     def mark_interrupted(self) -> list[str]:
         """Runs recorded as pending/running that no manager drives (a crash): `interrupted`."""
         marked = []
         for runs_dir in self._run_dirs():
             store = RunStore(runs_dir)
-            for log in store.list():
+            for summary in store.summaries():  # the index: only unfinished run logs are read
+                if summary["status"] not in UNFINISHED_RUN:
+                    continue
                 with self._lock:
-                    if log.status not in UNFINISHED_RUN or log.run_id in self._active:
+                    if summary["run_id"] in self._active:
+                        continue
+                    try:
+                        log = store.load(summary["run_id"])
+                    except (OSError, ValueError) as error:
+                        logger.warning("cannot read run %s: %s", summary["run_id"], error)
+                        continue
+                    if log.status not in UNFINISHED_RUN:
                         continue
                     if is_owned(store.run_dir(log.run_id)):
                         continue  # another process (a CLI run, another server) drives it

@@ -8,19 +8,20 @@ a live owner) are never deleted, whatever their age. Deleting a run removes its 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from ..clock import utcnow
 from ..errors import BadRequest
 from ..pipeline.model import Pipeline
-from ..runlog.models import RunLog, RunStatus
+from ..runlog.models import RunLog, RunStatus, RunSummary
 from ..runlog.ownership import is_owned
 from ..runlog.store import RunStore
 
 IN_PROGRESS = frozenset({RunStatus.pending, RunStatus.running})
+Run = TypeVar("Run", RunSummary, RunLog)  # what a run listing holds
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,8 @@ class RetentionPolicy:
 
 
 def runs_to_delete(
-    logs: Sequence[RunLog], policy: RetentionPolicy, now: datetime | None = None
-) -> list[RunLog]:
+    logs: Sequence[Run], policy: RetentionPolicy, now: datetime | None = None
+) -> list[Run]:
     """The runs `policy` does not keep, among `logs` (newest first), in that order."""
     if not policy.is_set:
         return []
@@ -72,12 +73,13 @@ def prune_runs(store: RunStore, policy: RetentionPolicy, dry_run: bool = False) 
     """Delete the runs of `store` that `policy` does not keep; their ids, newest first."""
     if not policy.is_set:  # the default after every run: read no run log
         return []
-    deleted = []
-    for log in runs_to_delete(store.list(), policy):
-        run_dir = store.run_dir(log.run_id)
-        if is_owned(run_dir):  # a live process drives it (e.g. a retry started meanwhile)
-            continue
-        if not dry_run:
-            shutil.rmtree(run_dir, ignore_errors=True)
-        deleted.append(log.run_id)
+    summaries = [RunSummary.model_validate(document) for document in store.summaries()]
+    deleted = [
+        summary.run_id
+        for summary in runs_to_delete(summaries, policy)
+        # a live process drives it (e.g. a retry started meanwhile)
+        if not is_owned(store.run_dir(summary.run_id))
+    ]
+    if not dry_run:
+        store.delete(deleted)
     return deleted

@@ -28,7 +28,7 @@ from .confinement import (
     hidden_path_problems,
     hidden_problems_of_file,
 )
-from .views import check_step_id, run_log_json, run_summary, step_log_chunk
+from .views import check_step_id, run_log_json, step_log_chunk
 
 
 @dataclass(frozen=True)
@@ -134,26 +134,25 @@ def list_runs(
     if before is not None:
         check_run_id(before)
     path = ws.confine(pipeline, "pipeline")
-    logs = ws.manager.list_runs(ws.relative(path))
-    if before is not None:
-        ids = [log.run_id for log in logs]
-        if before in ids:
-            logs = logs[ids.index(before) + 1 :]
-        else:  # the cursor's run was deleted meanwhile: continue from its creation second
-            logs = [log for log in logs if log.run_id[:15] < before[:15]]
-    page = logs if size is None else logs[:size]
-    more = size is not None and len(logs) > size
-    return {"runs": [run_summary(log) for log in page], "next": page[-1].run_id if more else None}
+    page = ws.manager.list_runs(ws.relative(path), limit=size, before=before)
+    return {"runs": [summary.model_dump(mode="json") for summary in page.runs], "next": page.next}
 
 
 def _query_count(name: str, value: str | None, meaning: str, low: int, high: int) -> int | None:
     """A whole-number query argument from `low` to `high`; None when absent."""
     if value is None or value == "":
         return None
-    # ASCII digits only: "²".isdigit() is True, and int("²") fails.
-    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
-        raise BadRequest(f"{name} must be {meaning}, not '{value}'", {name: value})
-    return int(value)
+    # ASCII digits only: "²".isdigit() is True, and int("²") fails. No more digits than `high`
+    # has: int() refuses over 4300 of them (that was a 500), and more are out of range anyway.
+    digits = value.lstrip("0") or "0"
+    if (
+        not (value.isascii() and value.isdigit())
+        or len(digits) > len(str(high))
+        or not low <= int(digits) <= high
+    ):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        raise BadRequest(f"{name} must be {meaning}, not '{shown}'", {name: shown})
+    return int(digits)
 
 
 def _limit(value: str | None) -> int | None:

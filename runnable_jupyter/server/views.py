@@ -55,12 +55,6 @@ def run_log_json(log: RunLog, root: Path) -> dict[str, Any]:
     return data
 
 
-def run_summary(log: RunLog) -> dict[str, Any]:
-    """One line of `GET runs`: same spellings (times, statuses) as the full run log."""
-    fields = {"run_id", "status", "start", "end", "selection", "mode"}
-    return log.model_dump(mode="json", include=fields) | {"counts": log.counts()}
-
-
 def step_log_chunk(log: RunLog, step_id: str, offset: int, root: Path) -> dict[str, Any]:
     """The step's output (its latest attempt) from byte `offset` on.
 
