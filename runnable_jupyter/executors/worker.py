@@ -4,7 +4,7 @@ A worker is spawned (not forked: jupyter's asyncio and zmq state must not be cop
 papermill once and then runs one `StepJob` at a time with `execute_step`. Over its pipe it
 receives `RunJob` or `StopWorker` and sends `KernelStarted`, `Progress` and `JobFinished`
 (`messages.py`). It never leaves a kernel behind: not after a job, not when it is
-terminated, not when its parent dies.
+terminated or hung up, not when its parent dies.
 """
 
 from __future__ import annotations
@@ -87,6 +87,10 @@ def worker_main(conn: Connection, cancel_event: Any, parent_pid: int) -> None:
 
     signal.signal(signal.SIGTERM, die)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle (cancel)
+    # A closed terminal hangs up the CLI and its workers at once: no parent is left to stop the
+    # kernel's process group, so the worker does (unless started under nohup: SIGHUP ignored).
+    if signal.getsignal(signal.SIGHUP) == signal.SIG_DFL:
+        signal.signal(signal.SIGHUP, die)
     threading.Thread(target=watch_parent, name="watch-parent", daemon=True).start()
 
     def kernel_started(pid: int) -> None:
