@@ -65,13 +65,18 @@ def escape_reason(user_path: str, root: Path) -> str:
     )
 
 
-def inspect_notebook(notebook: str, path: Path) -> tuple[str | None, str | None]:
-    """(problem, kernelspec name) of the notebook a step names; the file is only read."""
+def inspect_notebook(notebook: str, path: Path, root: Path) -> tuple[str | None, str | None]:
+    """(problem, kernelspec name) of the notebook a step names; the file is only read.
+
+    `path` is the notebook resolved inside the (resolved) workspace `root`; problems name it
+    relative to the root, since the server's answers must not show where its root lives.
+    """
     if not path.exists():
         siblings = [p.name for p in path.parent.glob("*.ipynb")] if path.parent.is_dir() else []
         otherwise = "fix the path (relative to the pipeline file's folder)"
         fix = suggest_fix(path.name, siblings, otherwise)
-        return f"notebook {notebook!r} not found (looked for {path}): {fix}", None
+        looked_for = path.relative_to(root).as_posix()
+        return f"notebook {notebook!r} not found (looked for {looked_for}): {fix}", None
     if path.is_dir():
         return f"notebook {notebook!r} is a folder: give the path of a .ipynb file", None
     if PurePosixPath(notebook.replace("\\", "/")).suffix != ".ipynb":

@@ -108,6 +108,16 @@ def describe_schema_error(error: ValidationError) -> Iterator[tuple[tuple[str | 
                 f"dots or slashes): use e.g. {_safe_id_example(str(instance))!r}"
             ),
         )
+    elif kind == "maxLength" and path[-1:] == ["id"]:
+        yield (
+            (),
+            (
+                f"step id {_short(instance)} is {len(str(instance))} characters long; step ids "
+                f"have at most {value} (they name the step's files in a run folder): shorten it"
+            ),
+        )
+    elif kind == "maximum":
+        yield (), f"{subject} must be at most {value}, not {_short(instance)}"
     elif kind == "minimum":
         yield (), f"{subject} must be at least {value}, not {_short(instance)}"
     elif kind == "exclusiveMinimum":

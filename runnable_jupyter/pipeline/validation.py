@@ -23,7 +23,7 @@ from jsonschema.exceptions import ValidationError
 from pydantic import ValidationError as PydanticValidationError
 
 from ..errors import InvalidPath, PathOutsideRoot, PipelineInvalid, PipelineNotFound
-from ..json_documents import JsonTooDeep, load_json
+from ..json_documents import JsonNumberInvalid, JsonTooDeep, load_json
 from ..paths import check_path_text, resolve_inside, resolve_path
 from . import graph
 from .migrations import UnsupportedVersion, migrate
@@ -49,7 +49,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.pointer or "(file)"
-        return f"{where}{f' (step {self.step!r})' if self.step else ''}: {self.message}"
+        step = self.step if self.step is None or len(self.step) <= 40 else self.step[:37] + "..."
+        return f"{where}{f' (step {step!r})' if step else ''}: {self.message}"
 
 
 def pointer(*parts: str | int) -> str:
@@ -300,7 +301,7 @@ class _Checker:
             self.add(where, f"notebook: {error}", step_id)
             return None
         if (notebook, path) not in self._notebooks:  # steps may share a notebook: read it once
-            self._notebooks[notebook, path] = inspect_notebook(notebook, path)
+            self._notebooks[notebook, path] = inspect_notebook(notebook, path, self.root)
         problem, kernel = self._notebooks[notebook, path]
         if problem is not None:
             self.add(where, problem, step_id)
@@ -371,19 +372,31 @@ def _read_document(path: Path, root: Path) -> tuple[Path, str, Any]:
         raise PipelineNotFound(message, {"path": display})
     try:
         text = absolute.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
+        message = f"is not UTF-8 text ({error.reason} at byte {error.start}): save it as UTF-8"
+        raise PipelineInvalid(display, [Problem("", None, message)]) from None
+    except OSError as error:
         raise PipelineInvalid(display, [Problem("", None, f"cannot be read: {error}")]) from None
     try:
         data = load_json(text)
-    except JsonTooDeep as error:
+    except (JsonTooDeep, JsonNumberInvalid) as error:
         raise PipelineInvalid(display, [Problem("", None, str(error))]) from None
     except json.JSONDecodeError as error:
-        message = (
-            f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}; "
-            "fix the syntax (a missing comma or quote, a trailing comma?)"
-        )
-        raise PipelineInvalid(display, [Problem("", None, message)]) from None
+        raise PipelineInvalid(display, [Problem("", None, _syntax_problem(error))]) from None
     return absolute, display, data
+
+
+def _syntax_problem(error: json.JSONDecodeError) -> str:
+    if error.msg.startswith("Unexpected UTF-8 BOM"):
+        # the editor's JSON.parse refuses it too: say how to save the file, not to fix a comma
+        return (
+            "starts with a byte order mark (BOM), which JSON does not allow: save the file as "
+            "UTF-8 without a BOM"
+        )
+    return (
+        f"not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}; "
+        "fix the syntax (a missing comma or quote, a trailing comma?)"
+    )
 
 
 def load_pipeline(

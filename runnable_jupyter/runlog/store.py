@@ -41,9 +41,11 @@ def runs_dir_for(pipeline_path: Path) -> Path:
 def check_run_id(run_id: str) -> str:
     """Refuse anything that is not a run id before it is used as a folder name."""
     if not isinstance(run_id, str) or not _RUN_ID.fullmatch(run_id):
+        text = str(run_id)
+        shown = text if len(text) <= 40 else text[:37] + "..."  # a long one is not echoed whole
         raise BadRequest(
-            f"'{run_id}' is not a run id: run ids look like 20261122T101500-3fa9c1",
-            {"run_id": str(run_id)},
+            f"'{shown}' is not a run id: run ids look like 20261122T101500-3fa9c1",
+            {"run_id": shown},
         )
     return run_id
 

@@ -305,7 +305,8 @@ class RunManager:
         pipeline_path, rel = self._pipeline_location(pipeline)
         runs_dir = self._runs_dir(pipeline_path, rel)
         if not pipeline_path.is_file() and not runs_dir.is_dir():
-            raise PipelineNotFound(f"pipeline {rel} not found in the workspace", {"path": rel})
+            what = "is a folder, not a pipeline file" if pipeline_path.is_dir() else "not found"
+            raise PipelineNotFound(f"pipeline {rel} {what} in the workspace", {"path": rel})
         store = RunStore(runs_dir)
 
         def as_seen(summary: RunSummary) -> RunSummary:
