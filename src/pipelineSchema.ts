@@ -6,10 +6,16 @@
 declare const require: (path: string) => any;
 
 export const PIPELINE_SCHEMA: {
-  $defs: { step: { properties: { id: { pattern: string } } } };
+  $defs: {
+    step: { properties: { id: { pattern: string; maxLength: number } } };
+  };
 } = require('../runnable_jupyter/pipeline/pipeline.schema.json');
 
 /** Allowed step ids, from the schema. */
 export const STEP_ID_PATTERN = new RegExp(
   PIPELINE_SCHEMA.$defs.step.properties.id.pattern
 );
+
+/** The longest step id, from the schema. */
+export const MAX_STEP_ID_LENGTH =
+  PIPELINE_SCHEMA.$defs.step.properties.id.maxLength;

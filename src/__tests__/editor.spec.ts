@@ -10,6 +10,7 @@ import {
   removeElements,
   renameStep,
   setPositions,
+  MAX_STEP_ID_LENGTH,
   stepIdFromNotebook,
   stepIdProblem,
   uniqueStepId,
@@ -231,6 +232,14 @@ describe('adding notebooks', () => {
     );
     expect(stepIdFromNotebook('été.ipynb')).toBe('t');
     expect(stepIdFromNotebook('…….ipynb')).toBe('step');
+  });
+
+  it('keeps ids from long file names within the schema limit', () => {
+    const long = stepIdFromNotebook(`${'x'.repeat(300)}.ipynb`);
+    const unique = uniqueStepId(long, new Set([long]));
+    expect(long.length).toBeLessThanOrEqual(MAX_STEP_ID_LENGTH);
+    expect(unique.length).toBeLessThanOrEqual(MAX_STEP_ID_LENGTH);
+    expect(unique).not.toBe(long);
   });
 
   it('makes ids unique', () => {

@@ -4,10 +4,10 @@
  *
  * Edges follow `depends_on`: an edge source → target means "target depends on source".
  */
-import { STEP_ID_PATTERN } from '../pipelineSchema';
+import { MAX_STEP_ID_LENGTH, STEP_ID_PATTERN } from '../pipelineSchema';
 import { IPipelineDocument, IPipelineStep, IPosition } from './pipelineFormat';
 
-export { STEP_ID_PATTERN };
+export { MAX_STEP_ID_LENGTH, STEP_ID_PATTERN };
 
 export interface IDependency {
   source: string;
@@ -134,9 +134,12 @@ export function stepIdProblem(
   document: IPipelineDocument,
   oldId: string,
   newId: string
-): 'pattern' | 'taken' | null {
+): 'pattern' | 'long' | 'taken' | null {
   if (!STEP_ID_PATTERN.test(newId)) {
     return 'pattern';
+  }
+  if (newId.length > MAX_STEP_ID_LENGTH) {
+    return 'long';
   }
   if (newId !== oldId && document.steps.some(step => step.id === newId)) {
     return 'taken';
@@ -201,14 +204,19 @@ export function setPositions(
   };
 }
 
-/** A step id from a notebook path: its file name without `.ipynb`, sanitized. */
+// Room left for the `_N` suffix `uniqueStepId` may add.
+const STEP_ID_BASE_LENGTH = MAX_STEP_ID_LENGTH - 8;
+
+/** A step id from a notebook path: its file name without `.ipynb`, sanitized and cut short. */
 export function stepIdFromNotebook(path: string): string {
   const name = path.split('/').pop() ?? '';
   const stem = name.replace(/\.ipynb$/i, '');
   const id = stem
     .replace(/[^A-Za-z0-9_-]+/g, '_')
     .replace(/_+/g, '_')
-    .replace(/^_+|_+$/g, '');
+    .replace(/^_+|_+$/g, '')
+    .slice(0, STEP_ID_BASE_LENGTH)
+    .replace(/_+$/, '');
   return id || 'step';
 }
 

@@ -6,7 +6,12 @@ import { UseSignal } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { renameStep, stepIdProblem, updateStep } from '../graphOps';
+import {
+  MAX_STEP_ID_LENGTH,
+  renameStep,
+  stepIdProblem,
+  updateStep
+} from '../graphOps';
 import { PipelineEditorModel } from '../model';
 import { IPipelineStep } from '../pipelineFormat';
 import { SelectField, TextField } from './fields';
@@ -50,9 +55,11 @@ function StepForm(props: IStepFormProps): JSX.Element {
             model.document && stepIdProblem(model.document, step.id, text);
           return problem === 'pattern'
             ? trans.__('Use only letters, digits, "_" and "-".')
-            : problem === 'taken'
-              ? trans.__('Another step is already called "%1".', text)
-              : null;
+            : problem === 'long'
+              ? trans.__('Use at most %1 characters.', MAX_STEP_ID_LENGTH)
+              : problem === 'taken'
+                ? trans.__('Another step is already called "%1".', text)
+                : null;
         }}
         commit={text => {
           model.apply(document => renameStep(document, step.id, text));
