@@ -27,6 +27,11 @@ class WorkspaceHandler(BaseHandler):
         workspace = operations.Workspace(self.run_manager, self.allow_hidden)
         return await asyncio.to_thread(operation, workspace, *args)
 
+    def query(self, name: str) -> str | None:
+        """A query argument as sent: tornado would strip its whitespace, and `?pipeline=%20p`
+        would then name the pipeline `p`, and `?limit=%201` pass as a number."""
+        return self.get_query_argument(name, None, strip=False)
+
 
 class ValidateHandler(WorkspaceHandler):
     @tornado.web.authenticated
@@ -40,9 +45,7 @@ class RunsHandler(WorkspaceHandler):
     @tornado.web.authenticated
     @authorized
     async def get(self) -> None:
-        pipeline = self.get_query_argument("pipeline", None)
-        limit = self.get_query_argument("limit", None)
-        before = self.get_query_argument("before", None)
+        pipeline, limit, before = self.query("pipeline"), self.query("limit"), self.query("before")
         self.reply(200, await self.call(operations.list_runs, pipeline, limit, before))
 
     @tornado.web.authenticated
@@ -63,7 +66,7 @@ class StepLogHandler(WorkspaceHandler):
     @tornado.web.authenticated
     @authorized
     async def get(self, run_id: str, step_id: str) -> None:
-        offset = self.get_query_argument("offset", None)
+        offset = self.query("offset")
         self.reply(200, await self.call(operations.step_log, run_id, step_id, offset))
 
 
