@@ -101,19 +101,28 @@ class FakeExecutor:
         fake.on_progress(StepProgress(fake.job.run_id, step_id, cell, cells))
 
     def finish(
-        self, step_id: str, status: StepStatus = StepStatus.succeeded, message: str = ""
+        self,
+        step_id: str,
+        status: StepStatus = StepStatus.succeeded,
+        message: str = "",
+        run_id: str | None = None,
     ) -> None:
+        """Finish the running step `step_id` (of run `run_id` when several runs have one)."""
         error = ErrorInfo(name="ValueError", message=message) if message else None
-        self._resolve(self._find(step_id), status, error)
+        self._resolve(self._find(step_id, run_id), status, error)
 
     # -- internals
 
     def _unfinished(self) -> list[FakeJob]:
         return [fake for fake in self.jobs if not fake.future.done()]
 
-    def _find(self, step_id: str) -> FakeJob:
+    def _find(self, step_id: str, run_id: str | None = None) -> FakeJob:
         with self._changed:
-            found = [fake for fake in self._unfinished() if fake.job.step_id == step_id]
+            found = [
+                fake
+                for fake in self._unfinished()
+                if fake.job.step_id == step_id and run_id in (None, fake.job.run_id)
+            ]
         assert found, f"step {step_id} is not running (running: {self.running()})"
         return found[-1]
 

@@ -43,7 +43,12 @@ class Unpicklable:
 
 
 def visible_and_hidden(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    """Files in the catalog folder, but the version store's (`test_catalog_versions.py`)."""
+    return sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and p.relative_to(folder).parts[0] != ".versions"
+    )
 
 
 @pytest.fixture
@@ -158,9 +163,8 @@ def test_a_failing_write_keeps_the_previous_entry_and_leaves_no_temp_file(
 
 
 def test_metadata_records_step_run_sha256_size_and_time(store: CatalogStore) -> None:
-    access = store.put(
-        "frame", pd.DataFrame({"a": [1]}), step="load", run_id="20260101T000000-abcdef"
-    )
+    store = CatalogStore(store.directory, run_id="20260101T000000-abcdef", step="load")
+    access = store.put("frame", pd.DataFrame({"a": [1]}))
     file = store.directory / "frame.parquet"
     meta = store.metadata("frame")
     assert {k: meta[k] for k in ("name", "file", "format", "step", "run_id")} == {
@@ -194,11 +198,12 @@ def test_names_that_leave_or_hide_in_the_catalog_are_refused(
     assert not store.directory.exists() or visible_and_hidden(store.directory) == []
 
 
-def test_path_then_record_file_adds_a_plain_file_entry(store: CatalogStore) -> None:
+def test_path_then_put_file_adds_a_plain_file_entry(store: CatalogStore) -> None:
     target = store.path("plot.png")
     assert target == store.directory / "plot.png" and store.directory.is_dir()
     target.write_bytes(b"\x89PNG fake image")
-    access = store.record_file("plot.png", "evaluate", "r1")
+    store = CatalogStore(store.directory, run_id="r1", step="evaluate")
+    access = store.put_file("plot.png", target)
     meta = store.metadata("plot.png")
     assert meta["format"] == "file" and meta["step"] == "evaluate" and meta["run_id"] == "r1"
     assert meta["sha256"] == access.sha256 == sha256(target)
@@ -207,9 +212,9 @@ def test_path_then_record_file_adds_a_plain_file_entry(store: CatalogStore) -> N
         store.get("plot.png")  # no loader for .png: the notebook reads it itself
 
 
-def test_record_file_of_a_missing_file_is_refused(store: CatalogStore) -> None:
+def test_put_file_of_a_missing_file_is_refused(store: CatalogStore) -> None:
     with pytest.raises(CatalogError, match="no such file"):
-        store.record_file("ghost.txt", "s", "r")
+        store.put_file("ghost.txt", store.directory / "ghost.txt")
 
 
 def test_names_lists_hand_placed_files_and_skips_entries_whose_file_is_gone(
@@ -244,7 +249,8 @@ def test_copy_out_copies_matches_with_subfolders_and_metadata(
     (work / "out" / "deep" / "b.csv").write_text("b\n2\n")
     (work / "model.json").write_text('{"w": 1}')
     (work / "notes.txt").write_text("not declared")
-    accesses = store.copy_out(["out/**/*.csv", "model.json"], work, step="train", run_id="r9")
+    store = CatalogStore(store.directory, run_id="r9", step="train")
+    accesses = store.copy_out(["out/**/*.csv", "model.json"], work)
     assert [a.name for a in accesses] == ["model.json", "out/a.csv", "out/deep/b.csv"]
     assert (store.directory / "out" / "deep" / "b.csv").read_text() == "b\n2\n"
     assert not (store.directory / "notes.txt").exists()
@@ -262,7 +268,7 @@ def test_copy_out_glob_matching_nothing_fails_and_copies_nothing(
     work.mkdir()
     (work / "a.csv").write_text("a")
     with pytest.raises(CatalogError, match=r"'\*\.parquet' matched no file .*work") as info:
-        store.copy_out(["a.csv", "*.parquet"], work, step="s", run_id="r")
+        store.copy_out(["a.csv", "*.parquet"], work)
     assert info.value.details["globs"] == ["*.parquet"]
     assert not store.directory.exists() or store.names() == []
 
@@ -270,7 +276,7 @@ def test_copy_out_glob_matching_nothing_fails_and_copies_nothing(
 def test_copy_in_copies_catalog_files_keeping_subfolders_never_meta(
     store: CatalogStore, tmp_path: Path
 ) -> None:
-    store.put("table", pd.DataFrame({"a": [1]}), step="load")
+    store.put("table", pd.DataFrame({"a": [1]}))
     store.put("params", {"k": 1})
     sub = store.path("reports")
     sub.mkdir()
@@ -278,7 +284,7 @@ def test_copy_in_copies_catalog_files_keeping_subfolders_never_meta(
     dest = tmp_path / "step"
     accesses = store.copy_in(["*", "reports/*.txt"], dest)
     assert visible_and_hidden(dest) == ["params.json", "reports/r.txt", "table.parquet"]
-    assert {a.name: a.sha256 for a in accesses}["table.parquet"] == sha256(dest / "table.parquet")
+    assert {a.name: a.sha256 for a in accesses}["table"] == sha256(dest / "table.parquet")
     assert pd.read_parquet(dest / "table.parquet")["a"].tolist() == [1]
 
 
@@ -303,7 +309,7 @@ def test_globs_leaving_the_folder_are_refused(
     with pytest.raises(CatalogError, match="relative|'\\.\\.'"):
         store.copy_in([glob], tmp_path / "dest")
     with pytest.raises(CatalogError, match="relative|'\\.\\.'"):
-        store.copy_out([glob], tmp_path, step="s", run_id="r")
+        store.copy_out([glob], tmp_path)
 
 
 # -- notebook API: which catalog -------------------------------------------------------------
@@ -375,7 +381,7 @@ def test_interactive_discovery_finds_the_one_pipeline_of_the_notebook(
         "relative-to-server-root": "nb/train.ipynb",
     }[form]
     monkeypatch.setenv("JPY_SESSION_NAME", session)
-    CatalogStore(tmp_path / "ws" / "shared").put("features", {"n": 3}, step="load")
+    CatalogStore(tmp_path / "ws" / "shared", step="load").put("features", {"n": 3})
     assert catalog.get("features") == {"n": 3}
     assert catalog.location() == tmp_path / "ws" / "shared"
 

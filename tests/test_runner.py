@@ -29,7 +29,6 @@ from runnable_jupyter.errors import (
     PathOutsideRoot,
     PipelineInvalid,
     PipelineNotFound,
-    RunInProgress,
     RunNotFound,
     StructureChanged,
     UnknownStep,
@@ -210,19 +209,6 @@ def test_cancel_stops_running_kernels_and_cancels_pending_steps(
     assert log.status == RunStatus.cancelled
     assert statuses(log) == {"sleepy": "cancelled", "after": "cancelled"}
     wait_until(lambda: not kernel_processes(), timeout=10)
-
-
-def test_a_second_run_of_the_same_pipeline_is_refused_while_one_is_in_progress(
-    manager: RunManager, tmp_path: Path
-) -> None:
-    pipeline = write_pipeline(tmp_path, {"sleepy": {"parameters": {"sleep": 120}}})
-    first = manager.start(pipeline)
-    with pytest.raises(RunInProgress) as refused:
-        manager.start(pipeline)
-    assert first.run_id in refused.value.message and refused.value.details["run_id"] == first.run_id
-    manager.cancel(first.run_id)
-    assert manager.wait(first.run_id, timeout=30).status == RunStatus.cancelled
-    assert [r.run_id for r in manager.list_runs(pipeline).runs] == [first.run_id]
 
 
 # --- the run log ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import pytest
 from fake_executor import FakeExecutor
 from helpers import statuses, wait_until, write_notebook, write_step_pipeline
 
+from runnable_jupyter.errors import RunInProgress
 from runnable_jupyter.pipeline.graph import Mode
 from runnable_jupyter.runlog.models import RunLog, RunStatus, StepStatus
 from runnable_jupyter.runs import active_run
@@ -214,6 +215,44 @@ def test_a_changed_parameter_reruns_that_step_and_its_dependents_not_the_others(
     second = manager.start(write_pipeline(tmp_path, steps), skip_unchanged=True)
     done = finish_all(fake, manager, second, ["a"], ["b"])
     assert statuses(done) == {"a": "succeeded", "b": "succeeded", "x": "cached"}
+
+
+def test_several_runs_of_one_pipeline_run_at_once_sharing_the_executor(
+    manager: RunManager, fake: FakeExecutor, tmp_path: Path
+) -> None:
+    pipeline = write_pipeline(tmp_path, {"a": {}})
+    first, second = manager.start(pipeline), manager.start(pipeline, parameters={"n": 2})
+    jobs = fake.wait_running("a", "a")
+    assert {job.run_id for job in jobs} == {first.run_id, second.run_id}
+    assert {job.parameters.get("n") for job in jobs} == {None, 2}
+    fake.finish("a", run_id=second.run_id)
+    assert manager.wait(second.run_id, timeout=10).status == RunStatus.succeeded
+    assert manager.get(first.run_id).status == RunStatus.running
+    fake.finish("a", run_id=first.run_id)
+    assert manager.wait(first.run_id, timeout=10).status == RunStatus.succeeded
+
+
+def test_runs_beyond_max_runs_per_pipeline_and_retries_of_a_live_run_are_refused(
+    fake: FakeExecutor, tmp_path: Path
+) -> None:
+    manager = RunManager(root=tmp_path, executor=fake, max_runs_per_pipeline=1)
+    try:
+        pipeline = write_pipeline(tmp_path, {"a": {}})
+        first = manager.start(pipeline)
+        with pytest.raises(RunInProgress, match="max_runs_per_pipeline = 1") as refused:
+            manager.start(pipeline)
+        assert refused.value.details["run_id"] == first.run_id
+        with pytest.raises(RunInProgress, match="still in progress"):
+            manager.retry(first.run_id)
+        fake.wait_running("a")
+        fake.finish("a")
+        manager.wait(first.run_id, timeout=10)
+        later = manager.start(pipeline)  # the limit counts runs in progress only
+        fake.wait_running("a")
+        fake.finish("a")
+        assert manager.wait(later.run_id, timeout=10).status == RunStatus.succeeded
+    finally:
+        manager.shutdown()
 
 
 def test_cell_progress_reaches_the_run_log_and_the_events(

@@ -207,7 +207,11 @@ async def test_skip_unchanged_reuses_the_steps_of_an_earlier_run_without_running
     assert cached == [(run_id, "a"), (run_id, "b")]
 
 
-async def test_cancel_stops_a_running_run_and_a_second_start_waits_for_it(jp_fetch, jp_root_dir):
+async def test_cancel_stops_a_running_run_and_a_start_beyond_the_limit_is_refused(
+    jp_fetch, jp_root_dir, jp_serverapp
+):
+    manager = jp_serverapp.web_app.settings["runnable_jupyter"].run_manager
+    manager.max_runs_per_pipeline = 1  # c.RunnableJupyterApp.max_runs_per_pipeline = 1
     pipeline = write_pipeline(
         jp_root_dir, {"slow": {"parameters": {"sleep": 120}}, "after": {"depends_on": ["slow"]}}
     )

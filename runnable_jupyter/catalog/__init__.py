@@ -1,9 +1,14 @@
 """The notebook-side catalog API: `from runnable_jupyter import catalog`.
 
     catalog.put("features", df)        # parquet / .npy / .json / pickle, chosen by type
-    df = catalog.get("features")       # what the producing step last wrote
+    df = catalog.get("features")       # in a run: what this step's upstream wrote in the run
     png = catalog.path("plot.png")     # a file the notebook writes or reads itself
     catalog.names()
+    catalog.versions("features")       # every stored version, with the run and step of each
+    old = catalog.get("features", run="20261203T101500-3fa9c1")  # what a past run wrote
+
+Every put stores a new immutable version; inside a run nothing another run writes meanwhile is
+seen (see `store.py`).
 
 Which catalog folder, in order: `catalog.use("path/to.pipeline.json")`; the environment a run sets
 (`RUNNABLE_JUPYTER_CATALOG_DIR`); `RUNNABLE_JUPYTER_PIPELINE`; else the one pipeline whose steps
@@ -18,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,10 +40,22 @@ ENV_PIPELINE = "RUNNABLE_JUPYTER_PIPELINE"
 ENV_RUN_ID = "RUNNABLE_JUPYTER_RUN_ID"
 ENV_STEP_ID = "RUNNABLE_JUPYTER_STEP_ID"
 ENV_ACCESS_LOG = "RUNNABLE_JUPYTER_ACCESS_LOG"
+ENV_CATALOG_VIEW = "RUNNABLE_JUPYTER_CATALOG_VIEW"  # the step's view (inside runs only)
+ENV_CATALOG_FILES = "RUNNABLE_JUPYTER_CATALOG_FILES"  # where path() files go inside runs
 PIPELINE_SUFFIX = ".pipeline.json"  # same as pipeline.PIPELINE_SUFFIX (not imported: pydantic)
 MAX_SEARCH_DEPTH = 32
 
-__all__ = ["CatalogMissing", "get", "location", "names", "path", "put", "use", "flush"]
+__all__ = [
+    "CatalogMissing",
+    "flush",
+    "get",
+    "location",
+    "names",
+    "path",
+    "put",
+    "use",
+    "versions",
+]
 
 
 class CatalogMissing(CatalogError, KeyError):
@@ -53,6 +71,8 @@ _chosen_pipeline: Path | None = None
 # path() files not yet settled: name -> (size, mtime_ns) before the notebook touched them
 _pending_paths: dict[str, tuple[int, int] | None] = {}
 _hook_installed = False
+# The store of this process (kept: inside a run it remembers the step's own writes).
+_cached_store: tuple[tuple[Path, str], CatalogStore] | None = None
 
 
 # -- public API ------------------------------------------------------------------------------
@@ -82,22 +102,21 @@ def location() -> Path:
 
 
 def put(name: str, obj: Any) -> Path:
-    """Store `obj` under `name`; returns the file written."""
-    store = _store()
-    access = store.put(
-        name,
-        obj,
-        step=os.environ.get(ENV_STEP_ID) or None,
-        run_id=os.environ.get(ENV_RUN_ID) or None,
-    )
+    """Store `obj` as a new version of `name`; returns the entry's file in the catalog folder
+    (inside a run it holds this version once the step succeeds)."""
+    access = _store().put(name, obj)
     _log("write", access)
     return Path(access.path)
 
 
-def get(name: str) -> Any:
-    """Load what was last put under `name`."""
+def get(name: str, run: str | None = None) -> Any:
+    """Load `name`: inside a run, the version this step's upstream wrote in the run, else the
+    one current when the run started; outside a run, the current version. `run="RUN_ID"`: the
+    version that run wrote (or else read)."""
     folder, pipeline = _resolve()
-    store = _make_store(folder)
+    store = _store()
+    if run is not None:
+        return store.load(_version_of_run(store, name, run))
     if not store.exists(name):
         raise _missing(name, folder, pipeline, store)
     value = store.get(name)
@@ -105,13 +124,31 @@ def get(name: str) -> Any:
     return value
 
 
-def path(name: str) -> Path:
-    """A path in the catalog for a file the notebook writes or reads itself (e.g. "plot.png").
+def versions(name: str) -> list[dict[str, Any]]:
+    """Every stored version of `name`, oldest first: sha256, size, format, file, the run and
+    step that first produced it, and when."""
+    return _store().versions.versions(name)
 
-    Writes are recorded (metadata, run log) after the cell that made them, or by `flush()`.
+
+def path(name: str) -> Path:
+    """A path for a file the notebook writes or reads itself (e.g. "plot.png"). Inside a run it
+    is in the step's run folder (holding the version the step would `get`, if any); outside,
+    the current file in the catalog folder.
+
+    Writes are recorded as new versions after the cell that made them, or by `flush()`.
     """
     store = _store()
-    target = store.path(name)
+    staging = os.environ.get(ENV_CATALOG_FILES)
+    if staging and store.view is not None:
+        from .store import check_name
+
+        target = Path(staging) / check_name(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        record = store.lookup(name)
+        if record is not None and not target.exists():
+            shutil.copyfile(store.versions.object_path(record["sha256"]), target)
+    else:
+        target = store.path(name)
     if name not in _pending_paths:
         _pending_paths[name] = _stat(target)
     _install_hook()
@@ -127,15 +164,16 @@ def flush() -> None:
     if not _pending_paths:
         return
     store = _store()
-    step, run_id = os.environ.get(ENV_STEP_ID) or None, os.environ.get(ENV_RUN_ID) or None
+    staging = os.environ.get(ENV_CATALOG_FILES)
+    folder = Path(staging) if staging and store.view is not None else store.directory
     for name, before in list(_pending_paths.items()):
-        now = _stat(store.directory / name)
+        now = _stat(folder / name)
         if now is None:
             continue  # not written yet: maybe by a later cell
         del _pending_paths[name]
         if now != before:
-            _log("write", store.record_file(name, step, run_id))
-        else:
+            _log("write", store.put_file(name, folder / name))
+        elif store.exists(name):
             _log("read", store.access(name))
 
 
@@ -143,13 +181,49 @@ def flush() -> None:
 
 
 def _store() -> CatalogStore:
-    return _make_store(_resolve()[0])
-
-
-def _make_store(folder: Path) -> CatalogStore:
+    """The catalog store of this process: in a run, the step's view of the catalog."""
+    global _cached_store
+    folder = _resolve()[0]
+    run_catalog = os.environ.get(ENV_CATALOG_DIR, "")
+    # The run's view applies to the run's own catalog, not to one chosen with use().
+    same_catalog = bool(run_catalog) and Path(run_catalog).expanduser().absolute() == folder
+    view_file = os.environ.get(ENV_CATALOG_VIEW, "") if same_catalog else ""
+    key = (folder, view_file)
+    if _cached_store is not None and _cached_store[0] == key:
+        return _cached_store[1]
     from .store import CatalogStore
+    from .views import CatalogView
 
-    return CatalogStore(folder)
+    store = CatalogStore(
+        folder,
+        CatalogView.load(Path(view_file)) if view_file else None,
+        run_id=os.environ.get(ENV_RUN_ID) or None,
+        step=os.environ.get(ENV_STEP_ID) or None,
+    )
+    _cached_store = (key, store)
+    return store
+
+
+def _version_of_run(store: CatalogStore, name: str, run_id: str) -> dict[str, Any]:
+    """The version of `name` the run `run_id` wrote, else read, else had pinned."""
+    from .version_store import RunRecord
+
+    record = RunRecord.load(store.versions, run_id)
+    if record is None:
+        raise CatalogError(
+            f"no run {run_id} is recorded in the catalog {store.directory} (deleted by "
+            "retention, or a run of another pipeline)",
+            {"run_id": run_id},
+        )
+    sha256 = record.version_of(name)
+    found = store.versions.version(name, sha256) if sha256 else None
+    if found is None:
+        raise CatalogMissing(
+            f"run {run_id} neither wrote nor read '{name}'; it used: "
+            f"{', '.join(record.names()) or 'nothing'}",
+            {"name": name, "run_id": run_id},
+        )
+    return found
 
 
 def _resolve() -> tuple[Path, Path | None]:

@@ -1,47 +1,40 @@
-"""The catalog folder: typed put/get, metadata sidecars, atomic writes and declarative glob copies.
+"""A pipeline's catalog folder: versioned entries, the current version of each, and what one
+step of a run sees.
 
-Layout: each entry `NAME.EXT` (or a plain file placed by a declarative put, possibly in a
-subfolder) has a sidecar `.meta/NAME.json` with `name`, `file`, `format`, `step`, `run_id`,
-`sha256`, `size`, `time`. Every write goes to a hidden temp file in the same folder first and is
-then `os.replace`d, so readers never see half a file.
+Every `put` (and every file a step hands over) stores a new immutable version (`versions.py`).
+The folder's visible files (`NAME.EXT`, or plain files in subfolders) are the *current*
+versions, with a sidecar `.meta/NAME.json` naming the version's sha256, format, and the run
+and step that produced it. Current moves only when a step succeeds (`promote`), or at once
+outside runs (a notebook used interactively).
 
-pandas, numpy and pyarrow are imported only when an object of theirs is stored or loaded: the
-notebook-side `catalog` module must stay cheap to import.
+A store made with a `CatalogView` is one step of a run: it reads the versions the view pins
+(what the step's upstream wrote in this run, else what was current when the run started) and
+its own writes, and never touches the current files. Without a view it reads and writes the
+current versions. Visible files without a version (an earlier catalog layout, a file copied
+in by hand, an edited file) become versions when first read.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import pickle
-import sys
-from collections.abc import Callable
+from collections.abc import Iterable
+from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from ..clock import utcnow
 from ..errors import CatalogError
-from ..files import HASH_CHUNK, atomic_write, sha256_of_file
+from ..files import HASH_CHUNK, atomic_write
 from ..runlog.models import CatalogAccess
+from .formats import EXTENSIONS, FORMAT_BY_EXTENSION, encoder_for, load_file, write_pickle
+from .version_store import VersionStore
+from .views import CatalogView
 
 if TYPE_CHECKING:
     from ..pipeline.model import Pipeline
 
 META_DIR = ".meta"
-# format -> file extension of entries written by put()
-EXTENSIONS = {"parquet": ".parquet", "npy": ".npy", "json": ".json", "pickle": ".pkl"}
-# how get() loads plain files (declarative puts, path() files) by their extension
-FORMAT_BY_EXTENSION = {
-    ".parquet": "parquet",
-    ".npy": "npy",
-    ".json": "json",
-    ".pkl": "pickle",
-    ".pickle": "pickle",
-}
-_SERIES_COLUMN = "__series__"
-# (format, writer of the file content, extra metadata)
-Encoder = tuple[str, Callable[[IO[bytes]], object], dict[str, Any]]
 
 
 def catalog_dir_for(pipeline_path: Path, pipeline: Pipeline) -> Path:
@@ -87,269 +80,275 @@ def _check_glob(pattern: str, folder: Path) -> None:
         )
 
 
+def glob_matches(path: str, pattern: str) -> bool:
+    """Whether the relative path `path` matches the glob `pattern` as `Path.glob` would: `*`
+    and `?` stay within one folder, `**` matches any number of folders."""
+
+    def match(parts: list[str], patterns: list[str]) -> bool:
+        if not patterns:
+            return not parts
+        if patterns[0] == "**":
+            return any(match(parts[i:], patterns[1:]) for i in range(len(parts) + 1))
+        return bool(parts) and fnmatch(parts[0], patterns[0]) and match(parts[1:], patterns[1:])
+
+    return match(path.split("/"), pattern.replace("\\", "/").split("/"))
+
+
 def _visible(relative: Path) -> bool:
-    """Hidden parts are metadata (`.meta`) or in-flight temp files: never catalog content."""
+    """Hidden parts are metadata (`.meta`, `.versions`) or temp files: never catalog content."""
     return not any(part.startswith(".") for part in relative.parts)
 
 
-def _copy_hashing(source: Path, target: Path) -> tuple[str, int]:
-    """Atomic copy that hashes while it copies (one read of the source)."""
-    digest = hashlib.sha256()
-    size = 0
-
-    def write(out: IO[bytes]) -> None:
-        nonlocal size
+def _copy(source: Path, target: Path) -> None:
+    def write(out: Any) -> None:
         with open(source, "rb") as handle:
             while chunk := handle.read(HASH_CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
                 out.write(chunk)
 
     atomic_write(target, write)
-    return digest.hexdigest(), size
-
-
-def _is_json_able(obj: Any) -> bool:
-    """True when JSON gives back an equal object (tuples, int keys, NaN... are not)."""
-    if not isinstance(obj, (dict, list, str, int, float, bool, type(None))):
-        return False
-    try:
-        return bool(json.loads(json.dumps(obj, allow_nan=False)) == obj)
-    except (TypeError, ValueError, RecursionError):
-        return False
-
-
-def _encoder_for(obj: Any) -> Encoder:
-    """(format, writer, extra metadata) for `obj`. Checks types without importing libraries."""
-    pandas = sys.modules.get("pandas")
-    if pandas is not None and isinstance(obj, (pandas.DataFrame, pandas.Series)):
-        encoded = _parquet_encoder(obj, pandas)
-        if encoded is not None:
-            return encoded
-    numpy = sys.modules.get("numpy")
-    if numpy is not None and isinstance(obj, numpy.ndarray) and obj.dtype != object:
-        return "npy", lambda out: numpy.save(out, obj, allow_pickle=False), {}
-    if _is_json_able(obj):
-        return "json", lambda out: out.write(json.dumps(obj, indent=1).encode("utf-8")), {}
-    return "pickle", lambda out: _pickle(obj, out), {}
-
-
-def _pickle(obj: Any, out: IO[bytes]) -> None:
-    pickle.dump(obj, out, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _parquet_encoder(obj: Any, pandas: Any) -> Encoder | None:
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
-        return None  # pickle it
-    extra: dict[str, Any] = {"python_type": f"pandas.{type(obj).__name__}"}
-    frame = obj
-    if isinstance(obj, pandas.Series):
-        if obj.name is not None and not isinstance(obj.name, str):
-            return None  # a name parquet cannot carry faithfully
-        frame = obj.to_frame(name=_SERIES_COLUMN)
-        extra["series_name"] = obj.name
-    if not all(isinstance(column, str) for column in frame.columns):
-        return None  # parquet needs string column names
-    return "parquet", lambda out: frame.to_parquet(out), extra
-
-
-def _load(path: Path, fmt: str, meta: dict[str, Any]) -> Any:
-    if fmt == "json":
-        return json.loads(path.read_text(encoding="utf-8"))
-    if fmt == "npy":
-        import numpy
-
-        return numpy.load(path, allow_pickle=False)
-    if fmt == "parquet":
-        import pandas
-
-        frame = pandas.read_parquet(path)
-        if meta.get("python_type") == "pandas.Series":
-            series = frame[_SERIES_COLUMN]
-            series.name = meta.get("series_name")
-            return series
-        return frame
-    if fmt == "pickle":
-        with open(path, "rb") as handle:
-            return pickle.load(handle)
-    raise CatalogError(f"unknown catalog format '{fmt}' for {path}", {"path": str(path)})
 
 
 class CatalogStore:
-    """One pipeline's catalog folder."""
+    """One pipeline's catalog folder, as the current versions or as one step of a run sees it."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        view: CatalogView | None = None,
+        *,
+        run_id: str | None = None,
+        step: str | None = None,
+    ) -> None:
         self.directory = Path(directory)
         self.meta_dir = self.directory / META_DIR
+        self.versions = VersionStore(self.directory)
+        self.view = view
+        self.run_id = run_id
+        self.step = step
+        self.written: dict[str, dict[str, Any]] = {}  # this step's own writes, by name
 
-    # -- entries -----------------------------------------------------------------------------
+    # -- writing -----------------------------------------------------------------------------
 
-    def put(
-        self, name: str, obj: Any, *, step: str | None = None, run_id: str | None = None
-    ) -> CatalogAccess:
+    def put(self, name: str, obj: Any) -> CatalogAccess:
+        """Store `obj` as a new version of `name` (format chosen by its type)."""
         check_name(name)
-        fmt, write, extra = _encoder_for(obj)
-        target = self.directory / f"{name}{EXTENSIONS[fmt]}"
-        previous = self.metadata(name)
+        fmt, write, extra = encoder_for(obj)
         try:
-            atomic_write(target, write)
+            sha256, size = self.versions.add(write)
         except Exception:
             if fmt != "parquet":
                 raise
             # content pyarrow cannot store (mixed-type object columns...): pickle keeps it all
             fmt, extra = "pickle", {}
-            target = self.directory / f"{name}{EXTENSIONS[fmt]}"
-            atomic_write(target, lambda out: _pickle(obj, out))
-        access = self._write_metadata(name, target, fmt, step, run_id, extra)
-        if previous and previous.get("file") and previous["file"] != target.name:
-            # the entry changed type: drop the file of the old format
-            (self.directory / previous["file"]).unlink(missing_ok=True)
-        return access
+            sha256, size = self.versions.add(lambda out: write_pickle(obj, out))
+        return self._new_version(name, sha256, size, fmt, f"{name}{EXTENSIONS[fmt]}", extra)
+
+    def put_file(self, name: str, source: Path) -> CatalogAccess:
+        """Store a copy of the file `source` as a new version of the plain-file entry `name`."""
+        check_name(name, allow_subfolders=True)
+        if not source.is_file():
+            raise CatalogError(f"cannot store '{name}': no such file {source}", {"name": name})
+        sha256, size = self.versions.add_file(source)
+        return self._new_version(name, sha256, size, "file", name, {})
+
+    def _new_version(
+        self, name: str, sha256: str, size: int, fmt: str, file: str, extra: dict[str, Any]
+    ) -> CatalogAccess:
+        record = self.versions.record(
+            name, sha256, size, fmt, file, run_id=self.run_id, step=self.step, extra=extra
+        )
+        if self.view is None:
+            self._make_current(record, self.run_id, self.step)
+        else:
+            self.written[name] = record
+        return self._access(record)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def lookup(self, name: str) -> dict[str, Any] | None:
+        """The version record `get(name)` reads, or None."""
+        if name in self.written:
+            return self.written[name]
+        if self.view is not None:
+            return self.view.get(name)
+        return self.current_record(name)
 
     def get(self, name: str) -> Any:
-        meta = self._entry_meta(name)
-        file = self.directory / meta["file"]
-        fmt = meta["format"]
+        record = self.lookup(check_name(name, allow_subfolders=True))
+        if record is None:
+            raise CatalogError(f"'{name}' is not in the catalog {self.directory}", {"name": name})
+        return self.load(record)
+
+    def load(self, record: dict[str, Any]) -> Any:
+        """The object a version record stands for."""
+        fmt, file = record["format"], str(record["file"])
         if fmt == "file":
-            fmt = FORMAT_BY_EXTENSION.get(file.suffix.lower(), "")
+            fmt = FORMAT_BY_EXTENSION.get(PurePosixPath(file).suffix.lower(), "")
             if not fmt:
                 raise CatalogError(
-                    f"'{name}' is a plain file in {self.directory}: open catalog.path('{name}') "
+                    f"'{record['name']}' is a plain file: open catalog.path('{record['name']}') "
                     "yourself",
-                    {"name": name, "path": str(file)},
+                    {"name": record["name"]},
                 )
-        return _load(file, fmt, meta)
+        return load_file(self.versions.object_path(record["sha256"]), fmt, record)
 
     def exists(self, name: str) -> bool:
-        try:
-            self._entry_meta(name)
-        except CatalogError:
-            return False
-        return True
+        return self.lookup(name) is not None
+
+    def access(self, name: str) -> CatalogAccess:
+        """The read of `name`: its name, the version's sha256 and size, the entry's file."""
+        record = self.lookup(name)
+        if record is None:
+            raise CatalogError(f"'{name}' is not in the catalog {self.directory}", {"name": name})
+        return self._access(record)
+
+    def _access(self, record: dict[str, Any]) -> CatalogAccess:
+        return CatalogAccess(
+            name=record["name"],
+            sha256=record["sha256"],
+            size=record["size"],
+            path=str(self.directory / record["file"]),
+        )
+
+    def names(self) -> list[str]:
+        if self.view is not None:
+            return sorted(set(self.view.entries) | set(self.written))
+        return sorted(self.current())
 
     def path(self, name: str) -> Path:
-        """Where a notebook writes or reads a file of its own (call record_file after writing)."""
+        """The current file of `name`, for a notebook that writes or reads it itself."""
         check_name(name)
         self.directory.mkdir(parents=True, exist_ok=True)
         return self.directory / name
 
-    def record_file(
-        self, name_or_relpath: str, step: str | None = None, run_id: str | None = None
-    ) -> CatalogAccess:
-        check_name(name_or_relpath, allow_subfolders=True)
-        file = self.directory / name_or_relpath
-        if not file.is_file():
-            raise CatalogError(
-                f"cannot record '{name_or_relpath}': no such file in {self.directory}",
-                {"name": name_or_relpath, "catalog": str(self.directory)},
-            )
-        return self._write_metadata(name_or_relpath, file, "file", step, run_id, {})
-
     def metadata(self, name: str) -> dict[str, Any] | None:
-        sidecar = self.meta_dir / f"{name}.json"
+        """The sidecar of the current version of `name`."""
         try:
-            meta: dict[str, Any] = json.loads(sidecar.read_text(encoding="utf-8"))
+            meta: dict[str, Any] = json.loads(
+                (self.meta_dir / f"{name}.json").read_text(encoding="utf-8")
+            )
             return meta
-        except (FileNotFoundError, NotADirectoryError, json.JSONDecodeError):
+        except (OSError, ValueError):
             return None
 
-    def access(self, name: str) -> CatalogAccess:
-        """Name, sha256 and size of an entry (from its sidecar while the file is unchanged)."""
-        meta = self._entry_meta(name)
-        file = self.directory / meta["file"]
-        stat = file.stat()
-        if meta.get("size") == stat.st_size and meta.get("mtime_ns") == stat.st_mtime_ns:
-            sha256 = meta["sha256"]
-        else:
-            sha256 = sha256_of_file(file)
-        return CatalogAccess(name=name, sha256=sha256, size=stat.st_size, path=str(file))
+    # -- current versions --------------------------------------------------------------------
 
-    def names(self) -> list[str]:
-        """Entries with metadata plus plain files put there without it (e.g. by hand)."""
-        found: set[str] = set()
+    def current_record(self, name: str) -> dict[str, Any] | None:
+        """The current version of `name`; a visible file without one becomes one."""
+        meta = self.metadata(name)
+        file = self.directory / (meta or {}).get("file", name)
+        try:
+            stat = file.stat()
+        except OSError:
+            return None
+        if not file.is_file():
+            return None
+        if meta and (meta.get("size"), meta.get("mtime_ns")) == (stat.st_size, stat.st_mtime_ns):
+            record = self.versions.version(name, str(meta.get("sha256")))
+            if record is not None:
+                return record
+        return self._adopt(name, file, meta)
+
+    def _adopt(self, name: str, file: Path, meta: dict[str, Any] | None) -> dict[str, Any]:
+        """A visible file with no version yet (earlier layout, copied or edited by hand)."""
+        sha256, size = self.versions.add_file(file)
+        unchanged = meta is not None and meta.get("sha256") == sha256
+        fmt = (meta or {}).get("format", "file") if unchanged else "file"
+        extra = {k: v for k, v in (meta or {}).items() if k in ("python_type", "series_name")}
+        relative = file.relative_to(self.directory).as_posix()
+        run_id, step = ((meta or {}).get("run_id"), (meta or {}).get("step"))
+        if not unchanged:
+            run_id, step = None, None  # changed outside any run
+        record = self.versions.record(
+            name, sha256, size, fmt, relative, run_id=run_id, step=step, extra=extra
+        )
+        self._write_sidecar(record, file, run_id, step)
+        return record
+
+    def current(self) -> dict[str, dict[str, Any]]:
+        """Every entry's current version, by name (entries with a sidecar, and plain files)."""
+        found: dict[str, dict[str, Any]] = {}
         claimed: set[str] = set()
-        if self.meta_dir.is_dir():
-            for sidecar in self.meta_dir.rglob("*.json"):
-                name = sidecar.relative_to(self.meta_dir).as_posix()[: -len(".json")]
-                meta = self.metadata(name)
-                if meta and (self.directory / meta.get("file", "")).is_file():
-                    found.add(name)
-                    claimed.add(meta["file"])
+        for sidecar in self.meta_dir.rglob("*.json") if self.meta_dir.is_dir() else []:
+            name = sidecar.relative_to(self.meta_dir).as_posix()[: -len(".json")]
+            record = self.current_record(name)
+            if record is not None:
+                found[name] = record
+                claimed.add(str(record["file"]))
         for relative in self._files(self.directory, "**/*"):
-            if relative.as_posix() not in claimed:
-                found.add(relative.as_posix())
-        return sorted(found)
+            name = relative.as_posix()
+            if name not in claimed and name not in found:
+                record = self.current_record(name)
+                if record is not None:
+                    found[name] = record
+        return found
+
+    def promote(
+        self, writes: Iterable[CatalogAccess], run_id: str | None, step: str | None
+    ) -> None:
+        """Make these versions (a succeeded step's writes) the current ones."""
+        for access in writes:
+            record = self.versions.version(access.name, access.sha256)
+            if record is not None:
+                self._make_current(record, run_id, step)
+
+    def _make_current(self, record: dict[str, Any], run_id: str | None, step: str | None) -> None:
+        name, target = record["name"], self.directory / record["file"]
+        previous = self.metadata(name)
+        _copy(self.versions.object_path(record["sha256"]), target)
+        self._write_sidecar(record, target, run_id, step)
+        if previous and previous.get("file") not in (None, record["file"]):
+            # the entry changed type: drop the file of the old format
+            (self.directory / previous["file"]).unlink(missing_ok=True)
+
+    def _write_sidecar(
+        self, record: dict[str, Any], file: Path, run_id: str | None, step: str | None
+    ) -> None:
+        stat = file.stat()
+        meta = {
+            **{k: v for k, v in record.items() if k not in ("run_id", "step", "time")},
+            "run_id": run_id,
+            "step": step,
+            "time": utcnow().isoformat(),
+            "mtime_ns": stat.st_mtime_ns,  # the file is this version while size and mtime hold
+        }
+        payload = json.dumps(meta, indent=1).encode("utf-8")
+        atomic_write(self.meta_dir / f"{record['name']}.json", lambda out: out.write(payload))
 
     # -- declarative globs -------------------------------------------------------------------
 
     def copy_in(self, globs: list[str], dest_dir: Path) -> list[CatalogAccess]:
-        """Copy catalog files matching `globs` into `dest_dir`, keeping relative paths."""
-        matches = self._match_all(globs, self.directory, "in the catalog folder")
+        """Copy the entries whose files match `globs` into `dest_dir` (the step's reads)."""
+        for pattern in globs:
+            _check_glob(pattern, self.directory)
+        entries = self.view.entries if self.view is not None else self.current()
+        matched: dict[str, dict[str, Any]] = {}
+        empty = []
+        for pattern in globs:
+            found = [r for r in entries.values() if glob_matches(str(r["file"]), pattern)]
+            if not found:
+                empty.append(pattern)
+            matched.update((str(record["file"]), record) for record in found)
+        _refuse_empty(empty, f"in the catalog folder {self.directory}")
         accesses = []
-        for relative in matches:
-            source = self.directory / relative
-            sha256, size = _copy_hashing(source, Path(dest_dir) / relative)
-            accesses.append(
-                CatalogAccess(name=relative.as_posix(), sha256=sha256, size=size, path=str(source))
-            )
+        for file in sorted(matched):
+            _copy(self.versions.object_path(matched[file]["sha256"]), Path(dest_dir) / file)
+            accesses.append(self._access(matched[file]))
         return accesses
 
-    def copy_out(
-        self, globs: list[str], src_dir: Path, *, step: str | None, run_id: str | None
-    ) -> list[CatalogAccess]:
-        """Copy files matching `globs` (relative to `src_dir`) into the catalog, with metadata."""
-        matches = self._match_all(globs, Path(src_dir), "in the step's folder")
-        accesses = []
-        for relative in matches:
-            target = self.directory / relative
-            _copy_hashing(Path(src_dir) / relative, target)
-            accesses.append(
-                self._write_metadata(relative.as_posix(), target, "file", step, run_id, {})
-            )
-        return accesses
-
-    # -- internals ---------------------------------------------------------------------------
-
-    def _entry_meta(self, name: str) -> dict[str, Any]:
-        check_name(name, allow_subfolders=True)
-        meta = self.metadata(name)
-        if meta and (self.directory / meta.get("file", "")).is_file():
-            return meta
-        plain = self.directory / name
-        if plain.is_file():  # placed without metadata
-            return {"name": name, "file": name, "format": "file"}
-        raise CatalogError(f"'{name}' is not in the catalog {self.directory}", {"name": name})
-
-    def _write_metadata(
-        self,
-        name: str,
-        file: Path,
-        fmt: str,
-        step: str | None,
-        run_id: str | None,
-        extra: dict[str, Any],
-    ) -> CatalogAccess:
-        stat = file.stat()
-        access = CatalogAccess(
-            name=name, sha256=sha256_of_file(file), size=stat.st_size, path=str(file), time=utcnow()
-        )
-        meta = {
-            "name": name,
-            "file": file.relative_to(self.directory).as_posix(),
-            "format": fmt,
-            "step": step,
-            "run_id": run_id,
-            "sha256": access.sha256,
-            "size": access.size,
-            "time": access.time.isoformat(),
-            "mtime_ns": stat.st_mtime_ns,  # lets reads trust sha256 while the file is unchanged
-            **extra,
-        }
-        payload = json.dumps(meta, indent=1).encode("utf-8")
-        atomic_write(self.meta_dir / f"{name}.json", lambda out: out.write(payload))
-        return access
+    def copy_out(self, globs: list[str], src_dir: Path) -> list[CatalogAccess]:
+        """Store the files matching `globs` (relative to `src_dir`) as new versions."""
+        for pattern in globs:
+            _check_glob(pattern, Path(src_dir))
+        matches: dict[str, Path] = {}
+        empty = []
+        for pattern in globs:
+            found = self._files(Path(src_dir), pattern)
+            if not found:
+                empty.append(pattern)
+            matches.update((relative.as_posix(), relative) for relative in found)
+        _refuse_empty(empty, f"in the step's folder {src_dir}")
+        return [self.put_file(name, Path(src_dir) / matches[name]) for name in sorted(matches)]
 
     @staticmethod
     def _files(folder: Path, pattern: str) -> list[Path]:
@@ -366,23 +365,11 @@ class CatalogStore:
             out.append(relative)
         return out
 
-    def _match_all(self, globs: list[str], folder: Path, where: str) -> list[Path]:
-        """Every file matching the globs; all globs are checked before anything is copied."""
-        for pattern in globs:
-            _check_glob(pattern, folder)
-        matches: dict[str, Path] = {}
-        empty = []
-        for pattern in globs:
-            found = self._files(folder, pattern)
-            if not found:
-                empty.append(pattern)
-            for relative in found:
-                matches.setdefault(relative.as_posix(), relative)
-        if empty:
-            listed = ", ".join(f"'{pattern}'" for pattern in empty)
-            raise CatalogError(
-                f"catalog glob{'s' if len(empty) > 1 else ''} {listed} matched no file {where} "
-                f"{folder}",
-                {"globs": empty, "folder": str(folder)},
-            )
-        return [matches[key] for key in sorted(matches)]
+
+def _refuse_empty(empty: list[str], where: str) -> None:
+    if empty:
+        listed = ", ".join(f"'{pattern}'" for pattern in empty)
+        raise CatalogError(
+            f"catalog glob{'s' if len(empty) > 1 else ''} {listed} matched no file {where}",
+            {"globs": empty},
+        )

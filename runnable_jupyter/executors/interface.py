@@ -36,6 +36,10 @@ class StepJob:
     timeout_s: float | None = None  # whole-step wall clock limit
     output_limit_bytes: int | None = None  # cell outputs kept at most (None: no limit)
     catalog_dir: str = ""
+    # The step's view of the catalog (file written by the run) and where its path() files go;
+    # empty: no view, the step reads and writes the current versions (direct calls, tests).
+    catalog_view: str = ""
+    catalog_files: str = ""
     pipeline_path: str = ""
     catalog_get: list[str] = field(default_factory=list)  # globs copied in before the run
     catalog_put: list[str] = field(default_factory=list)  # globs copied out after success

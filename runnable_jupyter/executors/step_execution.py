@@ -21,7 +21,7 @@ import tempfile
 import traceback as traceback_module
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from nbclient.exceptions import DeadKernelError
 from papermill.engines import papermill_engines
@@ -41,6 +41,9 @@ from .interface import FALLBACK_KERNEL, StepJob, StepProgress, StepResult
 from .kernel_stopping import CancelSignal, KernelGuard, timeout_error
 from .output_limit import MB, OutputBudget
 from .papermill_engine import ENGINE_NAME, KERNEL_START_TIMEOUT_S
+
+if TYPE_CHECKING:
+    from ..catalog.store import CatalogStore
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +100,11 @@ def kernel_environment(job: StepJob) -> dict[str, str]:
         RUNNABLE_JUPYTER_STEP_ID=job.step_id,
         RUNNABLE_JUPYTER_ACCESS_LOG=job.access_log,
     )
+    if job.catalog_view:
+        env.update(
+            RUNNABLE_JUPYTER_CATALOG_VIEW=job.catalog_view,
+            RUNNABLE_JUPYTER_CATALOG_FILES=job.catalog_files,
+        )
     root = _package_root()
     pythonpath = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
     from_pythonpath = {str(Path(p).resolve()) for p in pythonpath}
@@ -193,6 +201,12 @@ def execute_step(
         guard.close()
         run.close(error)
     reads, writes = read_access_log(job.access_log, access_offset)
+    writes += run.copied_out
+    if status == StepStatus.succeeded and job.catalog_view:
+        try:  # the step succeeded: its versions become the current ones
+            run.catalog().promote(writes, job.run_id, job.step_id)
+        except Exception as exc:
+            status, error = run.classify(exc)
     return StepResult(
         status=status,
         start=start,
@@ -200,7 +214,7 @@ def execute_step(
         kernel_name=run.kernel_name,
         skipped_cells=sorted(i for i in map(run.source_index, run.skipped) if i is not None),
         catalog_reads=run.copied_in + reads,
-        catalog_writes=writes + run.copied_out,
+        catalog_writes=writes,
         error=error,
     )
 
@@ -352,28 +366,24 @@ class _StepRun:
         if self.on_kernel_start is not None:
             self.on_kernel_start(pid)
 
+    def catalog(self) -> CatalogStore:
+        """The catalog as this step sees it (its view, when the run gave one)."""
+        from ..catalog.store import CatalogStore
+        from ..catalog.views import CatalogView
+
+        job = self.job
+        view = CatalogView.load(Path(job.catalog_view)) if job.catalog_view else None
+        return CatalogStore(Path(job.catalog_dir), view, run_id=job.run_id, step=job.step_id)
+
     def _catalog_in(self) -> list[CatalogAccess]:
         if not self.job.catalog_get:
             return []
-        from ..catalog.store import CatalogStore
-
-        store = CatalogStore(Path(self.job.catalog_dir))
-        return list(store.copy_in(self.job.catalog_get, Path(self.job.cwd)))
+        return self.catalog().copy_in(self.job.catalog_get, Path(self.job.cwd))
 
     def _catalog_out(self) -> list[CatalogAccess]:
         if not self.job.catalog_put:
             return []
-        from ..catalog.store import CatalogStore
-
-        store = CatalogStore(Path(self.job.catalog_dir))
-        return list(
-            store.copy_out(
-                self.job.catalog_put,
-                src_dir=Path(self.job.cwd),
-                step=self.job.step_id,
-                run_id=self.job.run_id,
-            )
-        )
+        return self.catalog().copy_out(self.job.catalog_put, src_dir=Path(self.job.cwd))
 
     def _kernel_last_words(self, limit: int = 2000) -> str:
         """The end of the kernel process's stderr, without ipykernel's routine start-up lines."""

@@ -150,6 +150,9 @@ class RunLog(BaseModel):
     attempts: list[RunAttempt] = Field(default_factory=list)
     environment: Environment = Field(default_factory=Environment)
     catalog_dir: str = ""
+    # name -> sha256 of each catalog entry's version when the run started: what its steps read
+    # unless their upstream wrote the name in this run (None: a run from before versions).
+    catalog_pins: dict[str, str] | None = None
     run_dir: str = ""
     steps: dict[str, StepRecord] = Field(default_factory=dict)
 

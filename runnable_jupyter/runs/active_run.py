@@ -27,6 +27,7 @@ from ..pipeline.model import Pipeline
 from ..runlog.models import Attempt, CachedFrom, RunLog, RunStatus, StepStatus
 from ..runlog.store import RunStore
 from .caching import ReuseFinder, step_fingerprint
+from .catalog_views import pin_current_versions, save_run_record, step_view
 from .events import RunEvent, progress_event, run_event, step_event
 from .planning import notebook_path
 from .step_outcomes import apply_result, record_cached, record_failure
@@ -42,6 +43,9 @@ BLOCKING_FAILURES = frozenset({StepStatus.failed, StepStatus.upstream_failed})
 
 
 # -- what the run's inbox receives (from executor callbacks, `request_cancel` and the thread)
+
+
+Reuse = tuple[CachedFrom, Attempt]  # an earlier execution standing in for a step, and its attempt
 
 
 @dataclass(frozen=True)
@@ -101,7 +105,7 @@ class RunExecution:
         self.store = store
         self.pipeline = pipeline
         self.pipeline_path = pipeline_path
-        self.key = str(pipeline_path)  # resolved pipeline path: one run in progress per pipeline
+        self.key = str(pipeline_path)  # resolved pipeline path: runs in progress per pipeline
         self.max_parallel = max_parallel
         self.order = order  # steps of this attempt, topological
         self.deps = deps
@@ -112,7 +116,7 @@ class RunExecution:
         self.done = threading.Event()
         self.last_save = 0.0
         self._lock = context.lock
-        self._decisions: dict[str, tuple[str, CachedFrom | None]] = {}  # step id -> not reused
+        self._decisions: dict[str, tuple[str, Reuse | None]] = {}  # step id -> not reused
         self._reuse = ReuseFinder(store.runs_dir, log.run_id, Path(log.catalog_dir))
 
     def start(self) -> None:
@@ -132,6 +136,11 @@ class RunExecution:
         log = self.log
         try:
             self.context.executor()  # may start worker processes: not under the state lock
+            if log.catalog_pins is None:  # a new run (a retry keeps its run's pins)
+                pins = pin_current_versions(Path(log.catalog_dir))
+                with self._lock:
+                    log.catalog_pins = pins
+                save_run_record(log)  # what it pinned is kept from now on
             with self._lock:
                 now = utcnow()
                 log.status = RunStatus.running
@@ -200,7 +209,7 @@ class RunExecution:
     def _start_ready(
         self,
         ready: list[str],
-        decisions: dict[str, tuple[str, CachedFrom | None]],
+        decisions: dict[str, tuple[str, Reuse | None]],
         changed: list[str],
     ) -> bool:
         """Mark reusable steps cached, submit the others while slots are free; True if any
@@ -210,9 +219,9 @@ class RunExecution:
             record = self.log.steps[step_id]
             if record.status != StepStatus.pending or self.cancel_requested:
                 continue  # a cancel arrived meanwhile: the next pass settles it
-            record.fingerprint, origin = decisions[step_id]
-            if origin is not None:
-                record_cached(record, origin)
+            record.fingerprint, reuse = decisions[step_id]
+            if reuse is not None:
+                record_cached(record, *reuse)
                 settled = True
             elif len(self.running) < self.max_parallel:
                 submitted = self._submit(step_id)
@@ -222,7 +231,7 @@ class RunExecution:
             changed.append(step_id)
         return settled
 
-    def _decide(self, step_id: str) -> tuple[str, CachedFrom | None]:
+    def _decide(self, step_id: str) -> tuple[str, Reuse | None]:
         """(the step's fingerprint, the earlier execution to reuse or None)."""
         known = self._decisions.get(step_id)
         if known is not None:
@@ -236,12 +245,13 @@ class RunExecution:
             catalog_get=step.catalog.get,
             catalog_put=step.catalog.put,
         )
-        origin = None
+        reuse = None
         if self.log.skip_unchanged:
-            origin = self._reuse.find(step_id, fingerprint, self.log.steps, self.deps[step_id])
-        if origin is None:  # kept while the step waits for a free slot
+            view = step_view(self.log, step_id)
+            reuse = self._reuse.find(step_id, fingerprint, self.log.steps, self.deps[step_id], view)
+        if reuse is None:  # kept while the step waits for a free slot
             self._decisions[step_id] = (fingerprint, None)
-        return fingerprint, origin
+        return fingerprint, reuse
 
     def _skip_tags(self) -> list[str]:
         tags = self.context.skip_tags
@@ -278,6 +288,8 @@ class RunExecution:
                 self.pipeline.settings.output_limit_mb or context.default_output_limit_mb
             ),
             catalog_dir=log.catalog_dir,
+            catalog_view=str(run_dir / f"{step_id}{suffix}.catalog-view.json"),
+            catalog_files=str(run_dir / f"{step_id}{suffix}.files"),
             pipeline_path=str(self.pipeline_path),
             catalog_get=list(step.catalog.get),
             catalog_put=list(step.catalog.put),
@@ -287,6 +299,7 @@ class RunExecution:
         record.cached_from = None
         inbox = self.inbox
         try:
+            step_view(log, step_id).save(Path(job.catalog_view))
             future = context.executor().submit(
                 job, lambda progress: inbox.put(_ProgressArrived(progress))
             )
@@ -353,6 +366,7 @@ class RunExecution:
             else:
                 apply_result(record, result)
             self._save()
+            save_run_record(self.log)
         self.emit_step(step_id)
 
     def _finish(self, crashed: Exception | None = None) -> None:

@@ -7,12 +7,15 @@ step ready to run in a `skip_unchanged` run is `cached` instead when
 
 1. an earlier run of the pipeline executed it successfully with the same fingerprint (a `cached`
    record counts as the execution it reused),
-2. every catalog entry that execution read still has the sha256 it read, and every entry it
-   wrote still exists with the sha256 it wrote (inputs unchanged, outputs intact),
+2. every catalog entry that execution read is, in this step's view of the catalog, the version
+   it read, and every version it wrote is still stored, of an entry still in the catalog (its
+   file was not deleted to force a new run): inputs unchanged, outputs intact,
 3. none of its dependencies executed in this run: notebooks may also read and write files
    outside the catalog, so anything upstream that really ran makes the step run too.
 
-Functions over run logs and the catalog folder only (no threads, no executor).
+A cached step stands for that execution: its attempt carries the execution's reads and writes,
+so what runs downstream reads the versions it produced. Functions over run logs and the
+catalog's versions only (no threads, no executor).
 """
 
 from __future__ import annotations
@@ -24,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog.store import CatalogStore
-from ..errors import CatalogError
-from ..runlog.models import Attempt, CachedFrom, CatalogAccess, RunLog, StepRecord, StepStatus
+from ..catalog.views import CatalogView
+from ..runlog.models import Attempt, CachedFrom, RunLog, StepRecord, StepStatus
 from ..runlog.store import RunStore
 
 FINGERPRINT_VERSION = 1  # bump when the fingerprint's content changes: old records stop matching
@@ -63,8 +66,9 @@ def find_reusable_attempt(
     step_id: str,
     fingerprint: str,
     history: Sequence[RunLog],
+    view: CatalogView,
     catalog: CatalogStore,
-) -> CachedFrom | None:
+) -> tuple[CachedFrom, Attempt] | None:
     """The newest earlier execution of `step_id` that can stand in for running it now.
 
     `history`: the pipeline's other run logs, newest first. Rules 1 and 2 of the module's
@@ -77,8 +81,8 @@ def find_reusable_attempt(
         if key in tried:
             continue
         tried.add(key)
-        if catalog_unchanged(attempt, catalog):
-            return CachedFrom(run_id=origin.run_id, attempt=attempt.number)
+        if catalog_unchanged(attempt, view, catalog):
+            return CachedFrom(run_id=origin.run_id, attempt=attempt.number), attempt
     return None
 
 
@@ -97,11 +101,12 @@ class ReuseFinder:
         fingerprint: str,
         records: Mapping[str, StepRecord],
         dependencies: Iterable[str],
-    ) -> CachedFrom | None:
-        """The execution to reuse for a ready step of this run (`records`), if any."""
+        view: CatalogView,
+    ) -> tuple[CachedFrom, Attempt] | None:
+        """The execution to reuse for a ready step of this run (`records`), reading `view`."""
         if upstream_executed(records, dependencies):
             return None
-        return find_reusable_attempt(step_id, fingerprint, self.history(), self.catalog)
+        return find_reusable_attempt(step_id, fingerprint, self.history(), view, self.catalog)
 
     def history(self) -> list[RunLog]:
         """The pipeline's other runs, newest first (read on first use)."""
@@ -111,11 +116,15 @@ class ReuseFinder:
         return self._history
 
 
-def catalog_unchanged(attempt: Attempt, catalog: CatalogStore) -> bool:
-    """Everything `attempt` read from the catalog and wrote to it is still there, unchanged."""
-    return all(
-        _current_sha256(catalog, access.name) == access.sha256
-        for access in [*attempt.catalog_reads, *attempt.catalog_writes]
+def catalog_unchanged(attempt: Attempt, view: CatalogView, catalog: CatalogStore) -> bool:
+    """The step would read what `attempt` read, and what it wrote is intact (rule 2)."""
+    reads_same = all(
+        (view.get(access.name) or {}).get("sha256") == access.sha256
+        for access in attempt.catalog_reads
+    )
+    return reads_same and all(
+        catalog.versions.has(access.sha256) and catalog.current_record(access.name) is not None
+        for access in attempt.catalog_writes
     )
 
 
@@ -146,11 +155,3 @@ def _original_attempt(
         return None  # the original run was deleted: nothing left to vouch for the outputs
     attempt = record.attempts[cached_from.attempt - 1]
     return attempt if attempt.status == StepStatus.succeeded else None
-
-
-def _current_sha256(catalog: CatalogStore, name: str) -> str | None:
-    try:
-        access: CatalogAccess = catalog.access(name)
-    except (CatalogError, OSError):
-        return None  # deleted (or unreadable) since
-    return access.sha256

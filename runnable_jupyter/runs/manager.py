@@ -64,6 +64,7 @@ class RunManager:
         default_timeout_s: float | None = None,
         default_output_limit_mb: float | None = DEFAULT_OUTPUT_LIMIT_MB,
         retention: RetentionPolicy | None = None,
+        max_runs_per_pipeline: int | None = None,
     ) -> None:
         self.root = Path(root).resolve()
         self.retention = retention or RetentionPolicy()  # a pipeline's settings.retention wins
@@ -74,12 +75,13 @@ class RunManager:
         self.skip_tags = list(skip_tags) if skip_tags is not None else None
         self.default_timeout_s = default_timeout_s
         self.default_output_limit_mb = default_output_limit_mb
+        self.max_runs_per_pipeline = max_runs_per_pipeline  # None: no limit
         self._executor = executor
         self._owns_executor = executor is None
         self._lock = threading.RLock()
         self._executor_lock = threading.Lock()
         self._active: dict[str, RunExecution] = {}  # run id -> run in progress
-        self._active_by_pipeline: dict[str, str] = {}  # pipeline key -> run id
+        self._active_by_pipeline: dict[str, set[str]] = {}  # pipeline key -> ids in progress
         self._ownerships: dict[str, RunOwnership] = {}  # run id -> the lock this process holds
         self._runs_dirs: dict[str, Path] = {}  # run id -> its runs folder, for runs seen
         self._known_runs_dirs: list[Path] = []  # every `*.runs` folder at the last scan ...
@@ -145,12 +147,12 @@ class RunManager:
         log = self.get(run_id)
         pipeline_path, rel = self._pipeline_location(log.pipeline)
         with self._lock:
-            self._refuse_if_running(str(pipeline_path), rel)
+            self._refuse_if_running(str(pipeline_path), rel, run_id)
         model = load_pipeline(pipeline_path, self.root)
         order, deps = retry_plan(log, model, pipeline_path, self.root, rel, force)
         with self._lock:
             self._refuse_if_closed()
-            self._refuse_if_running(str(pipeline_path), rel)
+            self._refuse_if_running(str(pipeline_path), rel, run_id)
             # Where the run is now (the workspace may have moved since it was recorded).
             store = RunStore(self._runs_dirs.get(run_id) or Path(log.run_dir).parent)
             log.run_dir = str(store.run_dir(run_id))
@@ -206,7 +208,7 @@ class RunManager:
             deps=deps if deps is not None else model.dependencies(),
         )
         self._active[log.run_id] = run
-        self._active_by_pipeline[run.key] = log.run_id
+        self._active_by_pipeline.setdefault(run.key, set()).add(log.run_id)
         self._runs_dirs[log.run_id] = store.runs_dir
         return run
 
@@ -222,14 +224,16 @@ class RunManager:
     def _release(self, run: RunExecution) -> None:
         with self._lock:
             self._active.pop(run.log.run_id, None)
-            if self._active_by_pipeline.get(run.key) == run.log.run_id:
-                del self._active_by_pipeline[run.key]
+            running = self._active_by_pipeline.get(run.key, set())
+            running.discard(run.log.run_id)
+            if not running:
+                self._active_by_pipeline.pop(run.key, None)
             ownership = self._ownerships.pop(run.log.run_id, None)
             if ownership is not None:
                 ownership.give_up()
         policy = RetentionPolicy.of_pipeline(run.pipeline) or self.retention
         try:  # deleting folders may take a while: never under the lock
-            prune_runs(run.store, policy)
+            prune_runs(run.store, policy, catalog_dir=Path(run.log.catalog_dir))
         except Exception:  # retention must never fail a run that already ended
             logger.exception("pruning the runs of %s failed", run.key)
 
@@ -237,7 +241,9 @@ class RunManager:
         """Delete the pipeline's finished runs `policy` does not keep (never one in progress);
         the ids deleted (or, with `dry_run`, that would be), newest first."""
         pipeline_path, rel = self._pipeline_location(pipeline)
-        return prune_runs(RunStore(self._runs_dir(pipeline_path, rel)), policy, dry_run)
+        catalog_dir = self._catalog_dir(pipeline_path, rel, load_pipeline(pipeline_path, self.root))
+        store = RunStore(self._runs_dir(pipeline_path, rel))
+        return prune_runs(store, policy, dry_run, catalog_dir=catalog_dir)
 
     # --- other operations -------------------------------------------------------------------
 
@@ -410,12 +416,21 @@ class RunManager:
             return sorted(p for p in self.runs_root.iterdir() if p.is_dir())
         return find_runs_dirs(self.root)
 
-    def _refuse_if_running(self, key: str, rel: str) -> None:
-        run_id = self._active_by_pipeline.get(key)
-        if run_id is not None:
+    def _refuse_if_running(self, key: str, rel: str, run_id: str | None = None) -> None:
+        """Refuse a retry of a run in progress, and a run beyond `max_runs_per_pipeline`."""
+        if run_id is not None and run_id in self._active:
             raise RunInProgress(
-                f"pipeline {rel} already has run {run_id} in progress: wait for it or cancel it",
+                f"run {run_id} is still in progress: wait for it or cancel it before retrying",
                 {"run_id": run_id, "pipeline": rel},
+            )
+        running = sorted(self._active_by_pipeline.get(key, ()))
+        limit = self.max_runs_per_pipeline
+        if limit is not None and len(running) >= limit:
+            raise RunInProgress(
+                f"pipeline {rel} already has {len(running)} run(s) in progress "
+                f"({', '.join(running)}), the most allowed (max_runs_per_pipeline = {limit}): "
+                "wait for one or cancel it",
+                {"run_id": running[0], "run_ids": running, "pipeline": rel},
             )
 
     def _refuse_if_closed(self) -> None:

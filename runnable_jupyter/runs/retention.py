@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TypeVar
 
+from ..catalog.store import CatalogStore
+from ..catalog.version_store import RunRecord, VersionStore
 from ..clock import utcnow
 from ..errors import BadRequest
 from ..pipeline.model import Pipeline
@@ -69,8 +72,14 @@ def runs_to_delete(
     return doomed
 
 
-def prune_runs(store: RunStore, policy: RetentionPolicy, dry_run: bool = False) -> list[str]:
-    """Delete the runs of `store` that `policy` does not keep; their ids, newest first."""
+def prune_runs(
+    store: RunStore,
+    policy: RetentionPolicy,
+    dry_run: bool = False,
+    catalog_dir: Path | None = None,
+) -> list[str]:
+    """Delete the runs of `store` that `policy` does not keep; their ids, newest first. With
+    `catalog_dir`, the catalog versions no remaining run uses are deleted too."""
     if not policy.is_set:  # the default after every run: read no run log
         return []
     summaries = [RunSummary.model_validate(document) for document in store.summaries()]
@@ -82,4 +91,25 @@ def prune_runs(store: RunStore, policy: RetentionPolicy, dry_run: bool = False) 
     ]
     if not dry_run:
         store.delete(deleted)
+        if catalog_dir is not None and deleted:
+            collect_catalog_garbage(catalog_dir, deleted, summaries, store)
     return deleted
+
+
+def collect_catalog_garbage(
+    catalog_dir: Path, deleted: list[str], summaries: list[RunSummary], store: RunStore
+) -> None:
+    """Forget the deleted runs' records and delete the versions nothing uses any more: not a
+    remaining run (pinned, read or written) and not a current entry. Skipped while a run of
+    the pipeline is in progress anywhere: its step may be writing versions no record names."""
+    versions = VersionStore(catalog_dir)
+    for run_id in deleted:
+        RunRecord.forget(versions, run_id)
+    if any(s.status in IN_PROGRESS and is_owned(store.run_dir(s.run_id)) for s in summaries):
+        return
+    keep = {
+        (name, record["sha256"]) for name, record in CatalogStore(catalog_dir).current().items()
+    }
+    for record in RunRecord.all(versions):
+        keep |= record.versions_used()
+    versions.collect_garbage(keep)

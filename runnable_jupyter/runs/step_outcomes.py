@@ -24,8 +24,9 @@ def record_failure(record: StepRecord, error: BaseException) -> None:
     )
 
 
-def record_cached(record: StepRecord, origin: CachedFrom) -> None:
-    """The step reuses the earlier execution `origin`: a zero-length `cached` attempt."""
+def record_cached(record: StepRecord, origin: CachedFrom, execution: Attempt) -> None:
+    """The step reuses the earlier execution `origin` (its attempt `execution`): a zero-length
+    `cached` attempt with that execution's catalog reads and writes (downstream reads them)."""
     now = utcnow()
     record.attempts.append(
         Attempt(
@@ -34,6 +35,8 @@ def record_cached(record: StepRecord, origin: CachedFrom) -> None:
             start=now,
             end=now,
             duration_s=0.0,
+            catalog_reads=list(execution.catalog_reads),
+            catalog_writes=list(execution.catalog_writes),
         )
     )
     record.status = StepStatus.cached

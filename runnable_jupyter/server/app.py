@@ -83,6 +83,13 @@ class RunnableJupyterApp(ExtensionApp):
         help="Wall-clock limit in seconds for a step that sets no timeout_s (default: none).",
     )
 
+    max_runs_per_pipeline = Int(
+        None,
+        allow_none=True,
+        config=True,
+        help="Most runs of one pipeline in progress at once; POST runs answers 409 "
+        "run_in_progress above it (default: no limit).",
+    )
     output_limit_mb = Float(
         DEFAULT_OUTPUT_LIMIT_MB,
         config=True,
@@ -90,11 +97,11 @@ class RunnableJupyterApp(ExtensionApp):
         "beyond it is dropped with a marker (a pipeline's settings.output_limit_mb wins).",
     )
 
-    @validate("max_parallel")
+    @validate("max_parallel", "max_runs_per_pipeline")
     def _positive_parallelism(self, proposal: dict[str, Any]) -> int | None:
         value = proposal["value"]
         if value is not None and value < 1:
-            raise TraitError(f"max_parallel must be at least 1, not {value}")
+            raise TraitError(f"{proposal['trait'].name} must be at least 1, not {value}")
         return value  # type: ignore[no-any-return]
 
     @validate("default_timeout_s")
@@ -148,6 +155,7 @@ class RunnableJupyterApp(ExtensionApp):
             skip_tags=self.skip_tags,
             default_timeout_s=self.default_timeout_s,
             default_output_limit_mb=self.output_limit_mb,
+            max_runs_per_pipeline=self.max_runs_per_pipeline,
             retention=RetentionPolicy(self.retention_keep_last, self.retention_keep_days),
         )
         interrupted = self.run_manager.mark_interrupted()
