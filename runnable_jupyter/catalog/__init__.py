@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import sys
 from pathlib import Path
@@ -30,21 +29,25 @@ from typing import TYPE_CHECKING, Any
 
 from ..clock import utcnow
 from ..errors import CatalogError
+from .discovery import (
+    ENV_CATALOG_DIR,
+    ENV_PIPELINE,
+    PIPELINE_SUFFIX,
+    CatalogMissing,
+    catalog_dir_of,
+    discover,
+    missing,
+)
 
 if TYPE_CHECKING:
     from ..runlog.models import CatalogAccess
     from .store import CatalogStore
 
-ENV_CATALOG_DIR = "RUNNABLE_JUPYTER_CATALOG_DIR"
-ENV_PIPELINE = "RUNNABLE_JUPYTER_PIPELINE"
 ENV_RUN_ID = "RUNNABLE_JUPYTER_RUN_ID"
 ENV_STEP_ID = "RUNNABLE_JUPYTER_STEP_ID"
 ENV_ACCESS_LOG = "RUNNABLE_JUPYTER_ACCESS_LOG"
 ENV_CATALOG_VIEW = "RUNNABLE_JUPYTER_CATALOG_VIEW"  # the step's view (inside runs only)
 ENV_CATALOG_FILES = "RUNNABLE_JUPYTER_CATALOG_FILES"  # where path() files go inside runs
-PIPELINE_SUFFIX = ".pipeline.json"  # same as pipeline.PIPELINE_SUFFIX (not imported: pydantic)
-MAX_SEARCH_DEPTH = 32
-
 __all__ = [
     "CatalogMissing",
     "flush",
@@ -56,15 +59,6 @@ __all__ = [
     "use",
     "versions",
 ]
-
-
-class CatalogMissing(CatalogError, KeyError):
-    """`get` of a name nobody has put yet; the message says which step produces it."""
-
-    code = "catalog_missing"
-
-    def __str__(self) -> str:  # KeyError would quote the message
-        return self.message
 
 
 _chosen_pipeline: Path | None = None
@@ -91,7 +85,7 @@ def use(pipeline_path: str | os.PathLike[str] | None) -> Path:
             f"*{PIPELINE_SUFFIX} (relative to {Path.cwd()} or absolute)",
             {"path": str(candidate)},
         )
-    folder = _catalog_dir_of(candidate)
+    folder = catalog_dir_of(candidate)
     _chosen_pipeline = candidate
     return folder
 
@@ -118,7 +112,7 @@ def get(name: str, run: str | None = None) -> Any:
     if run is not None:
         return store.load(_version_of_run(store, name, run))
     if not store.exists(name):
-        raise _missing(name, folder, pipeline, store)
+        raise missing(name, folder, pipeline, store)
     value = store.get(name)
     _log("read", store.access(name))
     return value
@@ -229,7 +223,7 @@ def _version_of_run(store: CatalogStore, name: str, run_id: str) -> dict[str, An
 def _resolve() -> tuple[Path, Path | None]:
     """(catalog folder, pipeline file when known)."""
     if _chosen_pipeline is not None:
-        return _catalog_dir_of(_chosen_pipeline), _chosen_pipeline
+        return catalog_dir_of(_chosen_pipeline), _chosen_pipeline
     pipeline_env = os.environ.get(ENV_PIPELINE)
     pipeline = Path(pipeline_env).expanduser().absolute() if pipeline_env else None
     if os.environ.get(ENV_CATALOG_DIR):
@@ -241,168 +235,9 @@ def _resolve() -> tuple[Path, Path | None]:
                 "call catalog.use('path/to.pipeline.json')",
                 {"path": str(pipeline)},
             )
-        return _catalog_dir_of(pipeline), pipeline
-    pipeline = _discover()
-    return _catalog_dir_of(pipeline), pipeline
-
-
-def _read_pipeline(pipeline: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(pipeline.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CatalogError(
-            f"cannot read pipeline {pipeline}: {exc}", {"path": str(pipeline)}
-        ) from exc
-    if not isinstance(data, dict):
-        raise CatalogError(f"pipeline {pipeline} is not a JSON object", {"path": str(pipeline)})
-    return data
-
-
-def _catalog_dir_of(pipeline: Path) -> Path:
-    """Same rule as catalog_store.catalog_dir_for, on plain JSON."""
-    settings = _read_pipeline(pipeline).get("settings") or {}
-    configured = settings.get("catalog_dir") if isinstance(settings, dict) else None
-    name = pipeline.name
-    stem = name[: -len(PIPELINE_SUFFIX)] if name.endswith(PIPELINE_SUFFIX) else pipeline.stem
-    return pipeline.parent / (configured or f"{stem}.catalog")
-
-
-def _step_notebooks(pipeline: Path) -> list[tuple[str, Path]]:
-    """(step id, absolute notebook path) of every step; unreadable pipelines have none."""
-    try:
-        steps = _read_pipeline(pipeline).get("steps") or []
-    except CatalogError:
-        return []
-    out = []
-    for step in steps if isinstance(steps, list) else []:
-        if isinstance(step, dict) and isinstance(step.get("notebook"), str):
-            out.append((str(step.get("id", "")), (pipeline.parent / step["notebook"]).resolve()))
-    return out
-
-
-def _notebook_path() -> Path | None:
-    """The notebook this kernel serves, when Jupyter tells (JPY_SESSION_NAME / __session__)."""
-    candidates = [os.environ.get("JPY_SESSION_NAME")]
-    ipython_module = sys.modules.get("IPython")
-    shell = ipython_module.get_ipython() if ipython_module else None
-    if shell is not None:
-        candidates.append(shell.user_ns.get("__session__"))
-    cwd = Path.cwd()
-    for raw in candidates:
-        if not raw or not isinstance(raw, str):
-            continue
-        given = Path(raw).expanduser()
-        if given.is_absolute():
-            if given.is_file():
-                return given.resolve()
-            continue
-        # relative to the cwd, or to the server root, which is one of the cwd's parents
-        for base in (cwd, *cwd.parents):
-            if (base / given).is_file():
-                return (base / given).resolve()
-    return None
-
-
-def _search_folders(start: Path) -> list[Path]:
-    home = Path.home().resolve()
-    folders = []
-    for folder in (start, *start.parents)[:MAX_SEARCH_DEPTH]:
-        folders.append(folder)
-        if folder == home:
-            break
-    return folders
-
-
-def _discover() -> Path:
-    notebook = _notebook_path()
-    cwd = Path.cwd().resolve()
-    folders = _search_folders(notebook.parent if notebook else cwd)
-    matching = []
-    for folder in folders:
-        for pipeline in sorted(folder.glob(f"*{PIPELINE_SUFFIX}")):
-            for _step, step_notebook in _step_notebooks(pipeline):
-                if (step_notebook == notebook) if notebook else (step_notebook.parent == cwd):
-                    matching.append(pipeline)
-                    break
-    if len(matching) == 1:
-        return matching[0]
-    subject = f"notebook {notebook}" if notebook else f"a notebook in {cwd}"
-    how = (
-        f"choose with catalog.use('path/to{PIPELINE_SUFFIX}') or the environment variable "
-        f"{ENV_PIPELINE} (or {ENV_CATALOG_DIR} for a catalog folder)"
-    )
-    if not matching:
-        raise CatalogError(
-            f"no pipeline has a step running {subject} (searched *{PIPELINE_SUFFIX} in "
-            f"{folders[0]} and its parents up to {folders[-1]}): {how}",
-            {"searched": [str(folder) for folder in folders]},
-        )
-    listed = ", ".join(str(pipeline) for pipeline in matching)
-    raise CatalogError(
-        f"{len(matching)} pipelines have a step running {subject}: {listed}; {how}",
-        {"candidates": [str(pipeline) for pipeline in matching]},
-    )
-
-
-# -- missing names ---------------------------------------------------------------------------
-
-
-def _producers(name: str, pipeline: Path) -> list[str]:
-    """Steps that declare `name` in their catalog.put globs or call catalog.put("name", ...)."""
-    from fnmatch import fnmatch
-
-    call = re.compile(r"catalog\.put\(\s*(['\"])" + re.escape(name) + r"\1")
-    steps = _read_pipeline(pipeline).get("steps") or []
-    found = []
-    for step in steps if isinstance(steps, list) else []:
-        if not isinstance(step, dict):
-            continue
-        declared = step.get("catalog")
-        catalog_globs: dict[str, Any] = declared if isinstance(declared, dict) else {}
-        globs = [g for g in catalog_globs.get("put", []) if isinstance(g, str)]
-        # 'model.*' declares 'model.pkl'; a glob 'model.pkl' declares the name 'model' too
-        if any(fnmatch(name, g) or fnmatch(g, f"{name}.*") for g in globs) or (
-            isinstance(step.get("notebook"), str)
-            and call.search(_notebook_source(pipeline.parent / step["notebook"]))
-        ):
-            found.append(f"'{step.get('id')}' ({step.get('notebook')})")
-    return found
-
-
-def _notebook_source(notebook: Path) -> str:
-    try:
-        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
-        return ""
-    sources = []
-    for cell in cells if isinstance(cells, list) else []:
-        if isinstance(cell, dict) and cell.get("cell_type") == "code":
-            source = cell.get("source", "")
-            sources.append("".join(source) if isinstance(source, list) else str(source))
-    return "\n".join(sources)
-
-
-def _missing(name: str, folder: Path, pipeline: Path | None, store: CatalogStore) -> CatalogMissing:
-    available = store.names()
-    have = ", ".join(available) if available else "nothing yet"
-    if pipeline is None:
-        origin = f"set {ENV_PIPELINE} or call catalog.use(...) to learn which step produces it"
-    else:
-        producers = _producers(name, pipeline)
-        if producers:
-            origin = (
-                f"it is produced by step {' and '.join(producers)} of {pipeline}: "
-                "run that step first"
-            )
-        else:
-            origin = (
-                f"no step of {pipeline} puts it (neither a catalog.put glob nor a "
-                f"catalog.put('{name}', ...) call)"
-            )
-    return CatalogMissing(
-        f"'{name}' is not in the catalog {folder}; {origin}. The catalog holds: {have}",
-        {"name": name, "catalog": str(folder), "available": available},
-    )
+        return catalog_dir_of(pipeline), pipeline
+    pipeline = discover()
+    return catalog_dir_of(pipeline), pipeline
 
 
 # -- run log ---------------------------------------------------------------------------------
