@@ -9,189 +9,36 @@ from __future__ import annotations
 
 import argparse
 import json
-import keyword
-import os
-import signal
 import sys
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
-from ..errors import PathOutsideRoot, PipelineInvalid, RunnableError, RunNotFound
-from ..json_documents import JsonTooDeep, load_json
-from ..paths import check_path_text
+from ..errors import PipelineInvalid, RunnableError, RunNotFound
 from ..pipeline.graph import Mode
-from ..pipeline.model import MAX_TIMEOUT_S
-from ..runlog.models import RunLog, RunStatus
+from ..runlog.models import RunLog
 from ..startup import skip_iri_format_checker
-from .display import ACTIVE_RUN_STATUSES, LiveProgress, PlainProgress, run_summary, runs_table
-from .prune import add_prune_arguments, prune_policy
+from .arguments import (
+    EXIT_FAILED,
+    EXIT_INVALID,
+    EXIT_OK,
+    CliError,
+    build_parser,
+    parse_parameters,
+    pipeline_argument,
+    workspace_root,
+)
+from .display import run_summary, runs_table
+from .following import follower, manager_for
+from .prune import prune_policy
 
 if TYPE_CHECKING:  # the engine is imported late: `validate` need not load it
     from ..runs.manager import RunManager
 
-EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
-POLL_S = 0.5  # the display also redraws this often, so elapsed times keep moving
-CANCEL_WAIT_S = 60.0
+
 PIPED_WIDTH = 200
-
-
-class CliError(Exception):
-    """Bad command-line input found by the CLI itself (exit 2)."""
-
-
-# --- arguments ----------------------------------------------------------------------------
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="runnable-jupyter",
-        description="Run the notebooks of a pipeline file in dependency order.",
-    )
-    root_help = "workspace root (default: the current folder)"
-    parser.add_argument("--root", default=None, help=root_help)
-    # --root is also accepted after the command; SUPPRESS keeps it from overwriting the first
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--root", default=argparse.SUPPRESS, help=root_help)
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def command(name: str, summary: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, parents=[common], help=summary)
-
-    validate = command("validate", "check a pipeline file; print every problem")
-    validate.add_argument("pipeline", metavar="PIPELINE")
-
-    run = command("run", "run all steps or a selection")
-    run.add_argument("pipeline", metavar="PIPELINE")
-    run.add_argument(
-        "--step",
-        action="append",
-        default=[],
-        metavar="ID",
-        help="run this step (repeatable); without --upstream/--downstream only these steps",
-    )
-    direction = run.add_mutually_exclusive_group()
-    direction.add_argument("--upstream", action="store_true", help="also run their ancestors")
-    direction.add_argument(
-        "--downstream", action="store_true", help="also run what depends on them"
-    )
-    run.add_argument(
-        "-p",
-        "--parameter",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override a parameter; VALUE is parsed as JSON when it can be, else a string",
-    )
-    run.add_argument("--max-parallel", type=positive_int, metavar="N", help="steps at once")
-    run.add_argument(
-        "--timeout", type=timeout_seconds, metavar="S", help="per-step time limit in seconds"
-    )
-    run.add_argument(
-        "--skip-unchanged",
-        action="store_true",
-        help="reuse the results of steps whose notebook, parameters and catalog inputs did not "
-        "change since they last succeeded (they show as cached); `retry` keeps this choice",
-    )
-
-    runs = command("runs", "list the runs of a pipeline")
-    runs.add_argument("pipeline", metavar="PIPELINE")
-    runs.add_argument(
-        "--limit", type=positive_int, metavar="N", help="only the newest N runs (default: all)"
-    )
-
-    show = command("show", "show a run (the latest by default)")
-    show.add_argument("pipeline", metavar="PIPELINE")
-    show.add_argument("run_id", nargs="?", metavar="RUN_ID")
-    show.add_argument("--json", action="store_true", help="print the run log as JSON")
-
-    retry = command(
-        "retry", "re-run what did not succeed in a run (with the run's --skip-unchanged choice)"
-    )
-    retry.add_argument("pipeline", metavar="PIPELINE")
-    retry.add_argument("run_id", nargs="?", metavar="RUN_ID")
-    retry.add_argument(
-        "--force", action="store_true", help="retry even if the pipeline's structure changed"
-    )
-    add_prune_arguments(command("prune", "delete old finished runs (never one in progress)"))
-    return parser
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, not {text}")
-    return value
-
-
-def timeout_seconds(text: str) -> float:
-    value = positive_float(text)
-    if not value <= MAX_TIMEOUT_S:  # also refuses inf and nan
-        raise argparse.ArgumentTypeError(
-            f"must be at most {MAX_TIMEOUT_S:.0f} seconds (7 days), not {text}"
-        )
-    return value
-
-
-def parse_parameters(items: Sequence[str]) -> dict[str, Any]:
-    """`-p n=3 -p name=abc` -> {"n": 3, "name": "abc"}: JSON when it parses, else the text."""
-    parameters: dict[str, Any] = {}
-    for item in items:
-        name, sep, text = item.partition("=")
-        name = name.strip()
-        if not sep:
-            raise CliError(f"-p '{item}' has no '=': write -p NAME=VALUE, e.g. -p n_estimators=50")
-        if not name.isidentifier() or keyword.iskeyword(name):
-            raise CliError(
-                f"-p '{item}': '{name}' is not a valid parameter name (use a Python identifier: "
-                "letters, digits and _, not starting with a digit)"
-            )
-        try:
-            parameters[name] = load_json(text)
-        except JsonTooDeep as error:
-            raise CliError(f"-p '{name}=...': {error}") from None
-        except ValueError:
-            parameters[name] = text
-    return parameters
-
-
-def workspace_root(option: str | None) -> Path:
-    root = Path(option or os.getcwd())
-    if not root.is_dir():
-        raise CliError(f"--root {option}: no such folder")
-    return root.absolute()
-
-
-def pipeline_argument(argument: str, root: Path) -> str:
-    """The PIPELINE argument (relative to the current folder) as a path relative to `root`."""
-    check_path_text(argument)
-    absolute = Path(os.path.abspath(argument))
-    relative = os.path.relpath(absolute, root)
-    if relative == ".." or relative.startswith(".." + os.sep):  # maybe inside through links
-        relative = os.path.relpath(os.path.realpath(absolute), root.resolve())
-    if relative != ".." and not relative.startswith(".." + os.sep):
-        return Path(relative).as_posix()
-    raise PathOutsideRoot(
-        f"{argument} is outside the workspace root {root}: run from a folder that contains it "
-        "or pass --root"
-    )
 
 
 # --- commands -----------------------------------------------------------------------------
@@ -298,81 +145,6 @@ def absolute_paths(log: RunLog, root: Path) -> dict[str, Any]:
             attempt["output_notebook"] = absolute(attempt.get("output_notebook"))
             attempt["log_file"] = absolute(attempt.get("log_file"))
     return document
-
-
-# --- running with progress ----------------------------------------------------------------
-
-
-@contextmanager
-def manager_for(root: Path, **options: Any) -> Iterator[RunManager]:
-    from ..runs.manager import RunManager  # imported late: `validate` need not load the engine
-
-    manager = RunManager(root=root, **options)
-    try:
-        yield manager
-    finally:
-        manager.shutdown()
-
-
-class Follower:
-    """Draws a run until it ends; Ctrl-C cancels it cleanly. Returns the exit code."""
-
-    def __init__(self) -> None:
-        self.manager: RunManager | None = None  # set once made: the manager needs `on_event`
-        self.wake = threading.Event()
-        self.interrupted = False
-
-    def on_event(self, _event: Any) -> None:
-        self.wake.set()
-
-    def on_sigint(self, _signum: int, _frame: Any) -> None:
-        self.interrupted = True
-        self.wake.set()
-
-    def __call__(self, started: RunLog) -> int:
-        manager = self.manager
-        assert manager is not None, "the follower's manager is set by `follower()`"
-        run_id = started.run_id
-        print(run_id, flush=True)
-        console = Console()
-        display = LiveProgress(console) if console.is_terminal else PlainProgress(sys.stdout)
-        try:
-            log = manager.get(run_id)
-            display.update(log)
-            while log.status in ACTIVE_RUN_STATUSES and not self.interrupted:
-                self.wake.wait(POLL_S)
-                self.wake.clear()
-                log = manager.get(run_id)
-                display.update(log)
-            if self.interrupted:
-                display.message("cancelling: stopping running kernels...")
-                manager.cancel(run_id)
-            log = manager.wait(run_id, timeout=CANCEL_WAIT_S if self.interrupted else None)
-        except TimeoutError:
-            print(f"error: run {run_id} did not stop within {CANCEL_WAIT_S:.0f} s", file=sys.stderr)
-            return EXIT_FAILED
-        finally:
-            display.close(manager.get(run_id))
-        if self.interrupted:
-            print("cancelled", flush=True)
-            return EXIT_FAILED
-        return EXIT_OK if log.status == RunStatus.succeeded else EXIT_FAILED
-
-
-@contextmanager
-def follower(
-    root: Path, max_parallel: int | None = None, timeout_s: float | None = None
-) -> Iterator[tuple[Follower, RunManager]]:
-    follow = Follower()
-    previous = signal.signal(signal.SIGINT, follow.on_sigint)
-    try:
-        with manager_for(
-            root, on_event=follow.on_event, max_parallel=max_parallel, default_timeout_s=timeout_s
-        ) as manager:
-            follow.manager = manager
-            yield follow, manager
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 # --- entry point --------------------------------------------------------------------------

@@ -1,0 +1,170 @@
+"""The `runnable-jupyter` command line's arguments: the parser, value types, and how paths and
+parameters given on the command line become the engine's."""
+
+from __future__ import annotations
+
+import argparse
+import keyword
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import PathOutsideRoot
+from ..json_documents import JsonTooDeep, load_json
+from ..paths import check_path_text
+from ..pipeline.model import MAX_TIMEOUT_S
+from .prune import add_prune_arguments
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+
+class CliError(Exception):
+    """Bad command-line input found by the CLI itself (exit 2)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="runnable-jupyter",
+        description="Run the notebooks of a pipeline file in dependency order.",
+    )
+    root_help = "workspace root (default: the current folder)"
+    parser.add_argument("--root", default=None, help=root_help)
+    # --root is also accepted after the command; SUPPRESS keeps it from overwriting the first
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", default=argparse.SUPPRESS, help=root_help)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[common], help=summary)
+
+    validate = command("validate", "check a pipeline file; print every problem")
+    validate.add_argument("pipeline", metavar="PIPELINE")
+
+    run = command("run", "run all steps or a selection")
+    run.add_argument("pipeline", metavar="PIPELINE")
+    run.add_argument(
+        "--step",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run this step (repeatable); without --upstream/--downstream only these steps",
+    )
+    direction = run.add_mutually_exclusive_group()
+    direction.add_argument("--upstream", action="store_true", help="also run their ancestors")
+    direction.add_argument(
+        "--downstream", action="store_true", help="also run what depends on them"
+    )
+    run.add_argument(
+        "-p",
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter; VALUE is parsed as JSON when it can be, else a string",
+    )
+    run.add_argument("--max-parallel", type=positive_int, metavar="N", help="steps at once")
+    run.add_argument(
+        "--timeout", type=timeout_seconds, metavar="S", help="per-step time limit in seconds"
+    )
+    run.add_argument(
+        "--skip-unchanged",
+        action="store_true",
+        help="reuse the results of steps whose notebook, parameters and catalog inputs did not "
+        "change since they last succeeded (they show as cached); `retry` keeps this choice",
+    )
+
+    runs = command("runs", "list the runs of a pipeline")
+    runs.add_argument("pipeline", metavar="PIPELINE")
+    runs.add_argument(
+        "--limit", type=positive_int, metavar="N", help="only the newest N runs (default: all)"
+    )
+
+    show = command("show", "show a run (the latest by default)")
+    show.add_argument("pipeline", metavar="PIPELINE")
+    show.add_argument("run_id", nargs="?", metavar="RUN_ID")
+    show.add_argument("--json", action="store_true", help="print the run log as JSON")
+
+    retry = command(
+        "retry", "re-run what did not succeed in a run (with the run's --skip-unchanged choice)"
+    )
+    retry.add_argument("pipeline", metavar="PIPELINE")
+    retry.add_argument("run_id", nargs="?", metavar="RUN_ID")
+    retry.add_argument(
+        "--force", action="store_true", help="retry even if the pipeline's structure changed"
+    )
+    add_prune_arguments(command("prune", "delete old finished runs (never one in progress)"))
+    return parser
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, not {text}")
+    return value
+
+
+def timeout_seconds(text: str) -> float:
+    value = positive_float(text)
+    if not value <= MAX_TIMEOUT_S:  # also refuses inf and nan
+        raise argparse.ArgumentTypeError(
+            f"must be at most {MAX_TIMEOUT_S:.0f} seconds (7 days), not {text}"
+        )
+    return value
+
+
+def parse_parameters(items: Sequence[str]) -> dict[str, Any]:
+    """`-p n=3 -p name=abc` -> {"n": 3, "name": "abc"}: JSON when it parses, else the text."""
+    parameters: dict[str, Any] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep:
+            raise CliError(f"-p '{item}' has no '=': write -p NAME=VALUE, e.g. -p n_estimators=50")
+        if not name.isidentifier() or keyword.iskeyword(name):
+            raise CliError(
+                f"-p '{item}': '{name}' is not a valid parameter name (use a Python identifier: "
+                "letters, digits and _, not starting with a digit)"
+            )
+        try:
+            parameters[name] = load_json(text)
+        except JsonTooDeep as error:
+            raise CliError(f"-p '{name}=...': {error}") from None
+        except ValueError:
+            parameters[name] = text
+    return parameters
+
+
+def workspace_root(option: str | None) -> Path:
+    root = Path(option or os.getcwd())
+    if not root.is_dir():
+        raise CliError(f"--root {option}: no such folder")
+    return root.absolute()
+
+
+def pipeline_argument(argument: str, root: Path) -> str:
+    """The PIPELINE argument (relative to the current folder) as a path relative to `root`."""
+    check_path_text(argument)
+    absolute = Path(os.path.abspath(argument))
+    relative = os.path.relpath(absolute, root)
+    if relative == ".." or relative.startswith(".." + os.sep):  # maybe inside through links
+        relative = os.path.relpath(os.path.realpath(absolute), root.resolve())
+    if relative != ".." and not relative.startswith(".." + os.sep):
+        return Path(relative).as_posix()
+    raise PathOutsideRoot(
+        f"{argument} is outside the workspace root {root}: run from a folder that contains it "
+        "or pass --root"
+    )
