@@ -7,6 +7,7 @@ Jupyter Server asks for it.
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 try:
@@ -19,7 +20,16 @@ except ImportError:  # a source checkout that was never built: fall back to the 
     except PackageNotFoundError:
         __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "run_pipeline"]
+
+
+def __getattr__(name: str) -> Any:
+    """`run_pipeline` is loaded on first use: importing the package must stay cheap."""
+    if name == "run_pipeline":
+        # By name: the package's facade must not make every module (the server's too) depend
+        # on the scripting layer that sits beside them.
+        return importlib.import_module(".scripting", __name__).run_pipeline
+    raise AttributeError(f"module 'runnable_jupyter' has no attribute {name!r}")
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

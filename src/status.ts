@@ -31,6 +31,8 @@ export function statusLabel(
       return trans.__('interrupted');
     case 'cached':
       return trans.__('cached');
+    case 'mocked':
+      return trans.__('mocked');
     case 'not_selected':
       return trans.__('not selected');
     case 'idle':

@@ -20,6 +20,7 @@ export type StepStatus =
   | 'upstream_failed'
   | 'cancelled'
   | 'cached'
+  | 'mocked'
   | 'not_selected';
 
 /** Run statuses, as in the engine's run log. */

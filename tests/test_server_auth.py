@@ -83,6 +83,7 @@ def test_the_walk_covers_every_route_of_the_api(jp_serverapp):
         ("GET", f"{api}/runs/(?P<run_id>[^/]+)/steps/(?P<step_id>[^/]+)/log"),
         ("POST", f"{api}/runs/(?P<run_id>[^/]+)/cancel"),
         ("POST", f"{api}/runs/(?P<run_id>[^/]+)/retry"),
+        ("GET", f"{api}/catalog"),
     }
 
 
@@ -116,6 +117,7 @@ async def test_every_route_asks_the_authorizer_about_runnable_and_obeys_a_refusa
         ("GET", "log"): "read",
         ("POST", "cancel"): "write",
         ("POST", "retry"): "execute",
+        ("GET", "catalog"): "read",
     }
     for verb, _, path in registered_routes(jp_serverapp):
         RefusingAuthorizer.asked.clear()

@@ -143,12 +143,20 @@ class CatalogStore:
             sha256, size = self.versions.add(lambda out: write_pickle(obj, out))
         return self._new_version(name, sha256, size, fmt, f"{name}{EXTENSIONS[fmt]}", extra)
 
-    def put_file(self, name: str, source: Path) -> CatalogAccess:
-        """Store a copy of the file `source` as a new version of the plain-file entry `name`."""
+    def put_file(self, name: str, source: Path, *, typed: bool = False) -> CatalogAccess:
+        """Store a copy of the file `source` as a new version of the plain-file entry `name`;
+        `typed`: a file named like what `put` writes (`raw.parquet`) becomes that entry (`raw`,
+        format parquet) instead."""
         check_name(name, allow_subfolders=True)
         if not source.is_file():
             raise CatalogError(f"cannot store '{name}': no such file {source}", {"name": name})
         sha256, size = self.versions.add_file(source)
+        suffix = PurePosixPath(name).suffix.lower()
+        fmt = (
+            {v: k for k, v in EXTENSIONS.items()}.get(suffix) if typed and "/" not in name else None
+        )
+        if fmt is not None:
+            return self._new_version(name[: -len(suffix)], sha256, size, fmt, name, {})
         return self._new_version(name, sha256, size, "file", name, {})
 
     def _new_version(

@@ -130,6 +130,13 @@ class VersionStore:
                 found.append(record)
         return sorted(found, key=lambda record: str(record.get("time", "")))
 
+    def names(self) -> list[str]:
+        """Every entry with a stored version."""
+        if not self.entries.is_dir():
+            return []
+        folders = {path.parent for path in self.entries.rglob("*.json")}
+        return sorted(folder.relative_to(self.entries).as_posix() for folder in folders)
+
     def _record_path(self, name: str, sha256: str) -> Path:
         return self.entries / name / f"{sha256}.json"
 

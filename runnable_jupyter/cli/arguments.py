@@ -13,6 +13,7 @@ from typing import Any
 from ..errors import PathOutsideRoot
 from ..json_documents import JsonTooDeep, load_json
 from ..paths import check_path_text
+from ..pipeline.graph import Mode
 from ..pipeline.model import MAX_TIMEOUT_S
 from .prune import add_prune_arguments
 
@@ -43,18 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = command("run", "run all steps or a selection")
     run.add_argument("pipeline", metavar="PIPELINE")
-    run.add_argument(
-        "--step",
-        action="append",
-        default=[],
-        metavar="ID",
-        help="run this step (repeatable); without --upstream/--downstream only these steps",
-    )
-    direction = run.add_mutually_exclusive_group()
-    direction.add_argument("--upstream", action="store_true", help="also run their ancestors")
-    direction.add_argument(
-        "--downstream", action="store_true", help="also run what depends on them"
-    )
+    add_selection_arguments(run)
     run.add_argument(
         "-p",
         "--parameter",
@@ -73,6 +63,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="reuse the results of steps whose notebook, parameters and catalog inputs did not "
         "change since they last succeeded (they show as cached); `retry` keeps this choice",
     )
+    run.add_argument(
+        "--mock",
+        action="append",
+        default=[],
+        metavar="STEP=PATH",
+        help="do not execute STEP: the files in PATH (a folder, or one file) are its outputs "
+        "in this run, downstream steps read them (repeatable)",
+    )
+
+    rerun = command(
+        "rerun", "start a new run with a past run's parameters and catalog inputs, exactly"
+    )
+    rerun.add_argument("pipeline", metavar="PIPELINE")
+    rerun.add_argument("run_id", metavar="RUN_ID")
+    add_selection_arguments(rerun)
+
+    catalog = command("catalog", "list catalog entries with their versions, producers, readers")
+    catalog.add_argument("pipeline", metavar="PIPELINE")
+    catalog.add_argument("name", nargs="?", metavar="NAME", help="only this entry")
+    catalog.add_argument("--run", metavar="RUN_ID", help="what this run pinned, read and wrote")
+    catalog.add_argument("--json", action="store_true", help="print the listing as JSON")
 
     runs = command("runs", "list the runs of a pipeline")
     runs.add_argument("pipeline", metavar="PIPELINE")
@@ -95,6 +106,42 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_prune_arguments(command("prune", "delete old finished runs (never one in progress)"))
     return parser
+
+
+def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--step",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="run this step (repeatable); without --upstream/--downstream only these steps",
+    )
+    direction = parser.add_mutually_exclusive_group()
+    direction.add_argument("--upstream", action="store_true", help="also run their ancestors")
+    direction.add_argument(
+        "--downstream", action="store_true", help="also run what depends on them"
+    )
+
+
+def selection_mode(args: argparse.Namespace) -> Mode:
+    """The mode `--step`, `--upstream` and `--downstream` ask for."""
+    if args.step:
+        return Mode.upstream if args.upstream else Mode.downstream if args.downstream else Mode.only
+    if args.upstream or args.downstream:
+        raise CliError("--upstream and --downstream need at least one --step ID")
+    return Mode.all
+
+
+def parse_mocks(items: Sequence[str]) -> dict[str, str]:
+    """`--mock load=tests/load` -> {"load": "/abs/tests/load"} (paths from the current folder)."""
+    mocks: dict[str, str] = {}
+    for item in items:
+        step_id, sep, path = item.partition("=")
+        if not sep or not step_id or not path:
+            raise CliError(f"--mock '{item}' is not STEP=PATH, e.g. --mock load=tests/load_outputs")
+        check_path_text(path)
+        mocks[step_id] = os.path.abspath(path)
+    return mocks
 
 
 def positive_int(text: str) -> int:

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 
 from ..errors import PipelineInvalid, RunnableError, RunNotFound
-from ..pipeline.graph import Mode
 from ..runlog.models import RunLog
 from ..startup import skip_iri_format_checker
 from .arguments import (
@@ -26,10 +25,13 @@ from .arguments import (
     EXIT_OK,
     CliError,
     build_parser,
+    parse_mocks,
     parse_parameters,
     pipeline_argument,
+    selection_mode,
     workspace_root,
 )
+from .catalog_listing import cmd_catalog
 from .display import run_summary, runs_table
 from .following import follower, manager_for
 from .prune import prune_policy
@@ -58,11 +60,7 @@ def cmd_validate(args: argparse.Namespace, root: Path) -> int:
 def cmd_run(args: argparse.Namespace, root: Path) -> int:
     parameters = parse_parameters(args.parameter)
     relative = pipeline_argument(args.pipeline, root)
-    mode = Mode.all
-    if args.step:
-        mode = Mode.upstream if args.upstream else Mode.downstream if args.downstream else Mode.only
-    elif args.upstream or args.downstream:
-        raise CliError("--upstream and --downstream need at least one --step ID")
+    mode, mocks = selection_mode(args), parse_mocks(args.mock)
     with follower(root, args.max_parallel, args.timeout) as (follow, manager):
         log = manager.start(
             relative,
@@ -70,7 +68,16 @@ def cmd_run(args: argparse.Namespace, root: Path) -> int:
             mode=mode,
             parameters=parameters,
             skip_unchanged=args.skip_unchanged,
+            mocks=mocks,
         )
+        return follow(log)
+
+
+def cmd_rerun(args: argparse.Namespace, root: Path) -> int:
+    relative = pipeline_argument(args.pipeline, root)
+    mode = selection_mode(args)
+    with follower(root) as (follow, manager):
+        log = manager.start(relative, steps=args.step, mode=mode, rerun_of=args.run_id)
         return follow(log)
 
 
@@ -171,6 +178,8 @@ COMMANDS = {
     "runs": cmd_runs,
     "show": cmd_show,
     "retry": cmd_retry,
+    "rerun": cmd_rerun,
+    "catalog": cmd_catalog,
     "prune": cmd_prune,
 }
 

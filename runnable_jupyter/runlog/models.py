@@ -37,6 +37,7 @@ class StepStatus(str, Enum):
     upstream_failed = "upstream_failed"
     cancelled = "cancelled"
     cached = "cached"
+    mocked = "mocked"  # did not execute: a mock's files stood in for its outputs
     not_selected = "not_selected"
 
 
@@ -47,6 +48,7 @@ FINISHED_STEP_STATUSES = frozenset(
         StepStatus.upstream_failed,
         StepStatus.cancelled,
         StepStatus.cached,
+        StepStatus.mocked,
         StepStatus.not_selected,
     }
 )
@@ -153,6 +155,8 @@ class RunLog(BaseModel):
     # name -> sha256 of each catalog entry's version when the run started: what its steps read
     # unless their upstream wrote the name in this run (None: a run from before versions).
     catalog_pins: dict[str, str] | None = None
+    rerun_of: str | None = None  # the run this one re-runs exactly (same inputs and parameters)
+    mocks: dict[str, str] = Field(default_factory=dict)  # step id -> mock path (root-relative)
     run_dir: str = ""
     steps: dict[str, StepRecord] = Field(default_factory=dict)
 

@@ -30,6 +30,7 @@ from .caching import ReuseFinder, step_fingerprint
 from .catalog_views import pin_current_versions, save_run_record, step_view
 from .events import RunEvent, progress_event, run_event, step_event
 from .planning import notebook_path
+from .stand_ins import record_mocked
 from .step_outcomes import apply_result, record_cached, record_failure
 
 __all__ = ["RunContext", "RunExecution"]
@@ -38,7 +39,9 @@ logger = logging.getLogger(__name__)
 
 CANCEL_GRACE_S = 30.0  # a cancelled step whose executor never answers is given up after this
 PROGRESS_SAVE_INTERVAL_S = 1.0  # cell progress is saved at most this often (events: always)
-DONE_FOR_DEPENDENTS = frozenset({StepStatus.succeeded, StepStatus.cached, StepStatus.not_selected})
+DONE_FOR_DEPENDENTS = frozenset(
+    {StepStatus.succeeded, StepStatus.cached, StepStatus.mocked, StepStatus.not_selected}
+)
 BLOCKING_FAILURES = frozenset({StepStatus.failed, StepStatus.upstream_failed})
 
 
@@ -220,7 +223,10 @@ class RunExecution:
             if record.status != StepStatus.pending or self.cancel_requested:
                 continue  # a cancel arrived meanwhile: the next pass settles it
             record.fingerprint, reuse = decisions[step_id]
-            if reuse is not None:
+            if step_id in self.log.mocks:
+                record_mocked(record, self.context.root, self.log)
+                settled = True
+            elif reuse is not None:
                 record_cached(record, *reuse)
                 settled = True
             elif len(self.running) < self.max_parallel:

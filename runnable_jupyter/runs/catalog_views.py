@@ -19,7 +19,7 @@ from ..pipeline import graph
 from ..runlog.models import Attempt, RunLog, StepStatus
 
 # Steps whose writes downstream steps read.
-PRODUCED = frozenset({StepStatus.succeeded, StepStatus.cached})
+PRODUCED = frozenset({StepStatus.succeeded, StepStatus.cached, StepStatus.mocked})
 
 
 def pin_current_versions(catalog_dir: Path) -> dict[str, str]:

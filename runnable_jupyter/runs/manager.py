@@ -42,6 +42,7 @@ from .planning import (
     retry_plan,
 )
 from .retention import RetentionPolicy, prune_runs
+from .stand_ins import checked_mocks, rerun_pins
 
 __all__ = ["RunManager"]
 
@@ -98,11 +99,15 @@ class RunManager:
         parameters: Mapping[str, Any] | None = None,
         max_parallel: int | None = None,
         skip_unchanged: bool = False,
+        rerun_of: str | None = None,
+        mocks: Mapping[str, str | os.PathLike[str]] | None = None,
     ) -> RunLog:
         """Validate, plan and record a run, then run it in the background; returns at once.
 
         `skip_unchanged`: steps whose earlier result still stands are `cached`, not run (see
-        `caching`); a retry of the run keeps this choice.
+        `caching`); a retry of the run keeps this choice. `rerun_of`: re-run that run exactly
+        (its parameters, selection unless `steps` are given, inputs and mocks); `mocks`: step
+        id -> folder or file standing in for the step's outputs (see `stand_ins`).
         """
         with self._lock:
             self._refuse_if_closed()
@@ -114,7 +119,14 @@ class RunManager:
             raise BadRequest(f"max_parallel must be a positive integer, not {max_parallel!r}")
         pipeline_path, rel = self._pipeline_location(pipeline)
         model = load_pipeline(pipeline_path, self.root)
+        original = self._rerun_original(rerun_of, rel)
+        if original is not None:
+            overrides = {**original.parameters, **overrides}
+            if not selection:
+                selection, mode = list(original.selection), original.mode
+            mocks = {**original.mocks, **(mocks or {})}
         order = graph.plan(model.dependencies(), selection, mode)
+        checked_stand_ins = checked_mocks(self.root, model, order, mocks or {})
         with self._lock:  # refuse early, before any work; checked again when activating
             self._refuse_if_running(str(pipeline_path), rel)
         run_id = new_run_id()
@@ -133,12 +145,26 @@ class RunManager:
             catalog_dir=self._catalog_dir(pipeline_path, rel, model),
             skip_unchanged=skip_unchanged,
         )
+        log.mocks = checked_stand_ins
+        if original is not None:
+            log.rerun_of, log.catalog_pins = original.run_id, rerun_pins(original, order)
         with self._lock:
             self._refuse_if_closed()
             self._refuse_if_running(str(pipeline_path), rel)
             run = self._activate(log, store, model, pipeline_path, order, max_parallel)
         run.emit_run()
         return self._launch(run)
+
+    def _rerun_original(self, rerun_of: str | None, rel: str) -> RunLog | None:
+        if rerun_of is None:
+            return None
+        original = self.get(check_run_id(rerun_of))
+        if not self.is_run_of(rel, original.run_id):
+            raise BadRequest(
+                f"run {rerun_of} is a run of {original.pipeline}, not of {rel}: re-run it there",
+                {"run_id": rerun_of},
+            )
+        return original
 
     def retry(self, run_id: str, force: bool = False) -> RunLog:
         """Re-run the run's unfinished steps and what depends on them, in a new attempt."""
@@ -329,6 +355,11 @@ class RunManager:
                 return summary
 
         return page_of(store.summaries(), limit, before, as_seen)
+
+    def catalog_dir(self, pipeline: str) -> Path:
+        """The pipeline's catalog folder (where this manager's runs read and write it)."""
+        pipeline_path, rel = self._pipeline_location(pipeline)
+        return self._catalog_dir(pipeline_path, rel, load_pipeline(pipeline_path, self.root))
 
     def is_run_of(self, pipeline: str, run_id: str) -> bool:
         """Whether `run_id` is a run of `pipeline` (its run log is in the pipeline's runs)."""

@@ -30,6 +30,8 @@ class StartRunBody(_Body):
     mode: StrictStr = "all"
     parameters: dict[str, Any] = {}
     skip_unchanged: StrictBool = False  # reuse the results of unchanged steps (cached)
+    rerun_of: StrictStr | None = None  # re-run this run exactly
+    mocks: dict[str, StrictStr] = {}  # step id -> folder or file (root-relative) standing in
 
 
 class RetryBody(_Body):

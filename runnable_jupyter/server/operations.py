@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import BadRequest, PipelineInvalid
+from ..catalog.listing import catalog_entries, run_catalog
+from ..errors import BadRequest, PipelineInvalid, RunNotFound
 from ..json_documents import load_json
 from ..pipeline.migrations import migrate
 from ..pipeline.validation import validate_document, validate_file
@@ -116,8 +117,30 @@ def start_run(ws: Workspace, body: StartRunBody) -> dict[str, Any]:
         mode=body.mode,
         parameters=body.parameters,
         skip_unchanged=body.skip_unchanged,
+        rerun_of=body.rerun_of,
+        mocks={step: str(ws.confine(path, "mock")) for step, path in body.mocks.items()},
     )
     return {"run_id": log.run_id, "run": run_log_json(log, ws.root)}
+
+
+def catalog(
+    ws: Workspace, pipeline: str | None, name: str | None = None, run: str | None = None
+) -> dict[str, Any]:
+    """The pipeline's catalog entries with their versions (or only `name`); with `run`, only
+    what that run pinned, read and wrote, and which."""
+    if pipeline is None:
+        raise BadRequest("say which pipeline's catalog to list: GET catalog?pipeline=<path>")
+    path = ws.confine(pipeline, "pipeline")
+    _refuse_hidden_files_named_by(ws, path)
+    relative = ws.relative(path)
+    folder = ws.manager.catalog_dir(relative)
+    entries = catalog_entries(folder, name)
+    if run is None:
+        return {"entries": entries, "run": None}
+    if not ws.manager.is_run_of(relative, check_run_id(run)):
+        raise RunNotFound(f"{relative} has no run {run}", {"run_id": run})
+    used = run_catalog(folder, run) or {}
+    return {"entries": [e for e in entries if e["name"] in used], "run": used}
 
 
 MAX_LIST_LIMIT = 1000

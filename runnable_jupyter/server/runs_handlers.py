@@ -85,6 +85,14 @@ class RetryHandler(WorkspaceHandler):
         self.reply(202, await self.call(operations.retry_run, run_id, body))
 
 
+class CatalogHandler(WorkspaceHandler):
+    @tornado.web.authenticated
+    @authorized("read")
+    async def get(self) -> None:
+        args = (self.query("pipeline"), self.query("name"), self.query("run"))
+        self.reply(200, await self.call(operations.catalog, *args))
+
+
 RUN_ROUTES: list[tuple[str, type[BaseHandler]]] = [
     ("/validate", ValidateHandler),
     ("/runs", RunsHandler),
@@ -92,4 +100,5 @@ RUN_ROUTES: list[tuple[str, type[BaseHandler]]] = [
     (f"/runs/{RUN_ID_GROUP}/steps/{STEP_ID_GROUP}/log", StepLogHandler),
     (f"/runs/{RUN_ID_GROUP}/cancel", CancelHandler),
     (f"/runs/{RUN_ID_GROUP}/retry", RetryHandler),
+    ("/catalog", CatalogHandler),
 ]

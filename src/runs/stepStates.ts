@@ -20,6 +20,7 @@ const STEP_STATUSES: ReadonlySet<string> = new Set<StepStatus>([
   'upstream_failed',
   'cancelled',
   'cached',
+  'mocked',
   'not_selected'
 ]);
 
