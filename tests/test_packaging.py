@@ -25,28 +25,48 @@ REPO = Path(__file__).resolve().parents[1]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-# The modules behind `jupyter labextension` and `jupyter server extension` (run as modules: the
-# fresh environment has no console scripts of its borrowed dependencies).
-JUPYTER_COMMANDS = {
-    "labextension": "jupyterlab.labextensions",
-    "server": "jupyter_server.extension.serverextension",
-}
+# The modules behind `jupyter labextension list` and `jupyter server extension list`, run as
+# `python -m` runs them (the fresh environment has no console scripts of its borrowed
+# dependencies), both in one interpreter: the second one saves a start-up and an import of
+# Jupyter Server (about 3 s of CPU). Each command's app is a traitlets singleton, cleared after it.
+LIST_EXTENSIONS = """
+import runpy, sys
+from traitlets.config import Application
+for module in ("jupyterlab.labextensions", "jupyter_server.extension.serverextension"):
+    sys.argv = [module, "list"]
+    try:
+        runpy.run_module(module, run_name="__main__", alter_sys=True)
+    except SystemExit as exit:
+        assert not exit.code, f"{module} list exited {exit.code}"
+    if Application.initialized():
+        type(Application.instance()).clear_instance()
+    print(f"--- end of {module}", flush=True)
+"""
 
 
-def jupyter_output(python: Path, command: str, *args: str, cwd: Path | None = None) -> str:
-    module = JUPYTER_COMMANDS[command]
-    args = args[1:] if command == "server" else args  # "server extension list" -> "list"
+def extension_lists(python: Path, cwd: Path | None = None) -> tuple[str, str]:
+    """What `jupyter labextension list` and `jupyter server extension list` say (ANSI removed).
+
+    `cwd`: where to run (the current folder comes first on the module path, as with `-m`)."""
     done = subprocess.run(
-        [str(python), "-m", module, *args], capture_output=True, text=True, timeout=120, cwd=cwd
+        [str(python), "-c", LIST_EXTENSIONS],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,  # in order: the markers split the two commands' output
+        text=True,
+        timeout=120,
+        cwd=cwd,
     )
-    return ANSI.sub("", done.stdout + done.stderr)
+    output = ANSI.sub("", done.stdout)
+    assert done.returncode == 0, output
+    labext, _, rest = output.partition("--- end of jupyterlab.labextensions")
+    serverext, found, _ = rest.partition("--- end of jupyter_server.extension.serverextension")
+    assert found, output
+    return labext, serverext
 
 
 def assert_extensions_enabled(python: Path, cwd: Path | None = None) -> None:
-    """`cwd`: where to run (`python -m` puts the current folder first on the module path)."""
-    labext = jupyter_output(python, "labextension", "list", cwd=cwd)
+    labext, serverext = extension_lists(python, cwd)
     assert re.search(r"runnable-jupyter v\S+ enabled\s+OK", labext), labext
-    serverext = jupyter_output(python, "server", "extension", "list", cwd=cwd)
     assert re.search(r"runnable_jupyter\s+enabled", serverext), serverext
     assert re.search(r"runnable_jupyter \S+ OK", serverext), serverext
 
