@@ -8,7 +8,6 @@ from outside and a retry can succeed with the same parameters.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -96,17 +95,10 @@ def run(manager: RunManager, pipeline: str, **kwargs: Any) -> RunLog:
 # --- planning and subsets ---------------------------------------------------------------------
 
 
-# Subsets, max_parallel, upstream_failed and retry plans: test_scheduling.py (fake executor).
-
-
-def test_independent_steps_run_at_the_same_time(manager: RunManager, tmp_path: Path) -> None:
-    pipeline = write_pipeline(
-        tmp_path, {"x": {"parameters": {"sleep": 1.0}}, "y": {"parameters": {"sleep": 1.0}}}
-    )
-    log = run(manager, pipeline)
-    assert log.status == RunStatus.succeeded
-    x, y = (log.steps[s].attempts[0] for s in ("x", "y"))
-    assert x.start < y.end and y.start < x.end  # their executions overlap
+# Subsets, max_parallel, upstream_failed, retry plans and the default timeout:
+# test_scheduling.py (fake executor). Steps running at once in two kernels:
+# test_example.py::test_models_train_in_parallel. Timeouts and cancel, with the kernels they
+# stop: test_faults.py.
 
 
 # --- parameters -------------------------------------------------------------------------------
@@ -169,46 +161,6 @@ def test_failure_skips_descendants_and_independent_branch_still_runs(
     assert error is not None and error.name == "ValueError" and "on purpose" in error.message
     assert error.cell_index == FAILING_CELL
     assert log.steps["b"].attempts == [] and not (tmp_path / "b.json").exists()
-
-
-def test_timeout_fails_the_step_without_hanging(manager: RunManager, tmp_path: Path) -> None:
-    pipeline = write_pipeline(tmp_path, {"slow": {"timeout_s": 2, "parameters": {"sleep": 60}}})
-    started = time.monotonic()
-    log = run(manager, pipeline)
-    assert time.monotonic() - started < 45  # generous bound: it must not wait for the sleep
-    assert log.status == RunStatus.failed
-    assert log.steps["slow"].status == StepStatus.failed
-    error = log.steps["slow"].attempts[0].error
-    assert error is not None and "timeout" in f"{error.name} {error.message}".lower()
-
-
-def test_default_timeout_applies_to_steps_without_one(
-    executor: LocalProcessExecutor, tmp_path: Path
-) -> None:
-    pipeline = write_pipeline(tmp_path, {"slow": {"parameters": {"sleep": 60}}})
-    runs = RunManager(root=tmp_path, executor=executor, default_timeout_s=2)
-    try:
-        log = run(runs, pipeline)
-    finally:
-        runs.shutdown()
-    assert log.steps["slow"].status == StepStatus.failed
-
-
-def test_cancel_stops_running_kernels_and_cancels_pending_steps(
-    manager: RunManager, tmp_path: Path
-) -> None:
-    pipeline = write_pipeline(
-        tmp_path, {"sleepy": {"parameters": {"sleep": 120}}, "after": {"depends_on": ["sleepy"]}}
-    )
-    log = manager.start(pipeline)
-    wait_until(lambda: (tmp_path / "sleepy.json").exists())  # the kernel is in the sleep
-    manager.cancel(log.run_id)
-    started = time.monotonic()
-    log = manager.wait(log.run_id, timeout=30)
-    assert time.monotonic() - started < 15
-    assert log.status == RunStatus.cancelled
-    assert statuses(log) == {"sleepy": "cancelled", "after": "cancelled"}
-    wait_until(lambda: not kernel_processes(), timeout=10)
 
 
 # --- the run log ------------------------------------------------------------------------------

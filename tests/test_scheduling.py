@@ -1,8 +1,9 @@
 """The scheduling rules of one run in progress, with a fake executor: no kernel, milliseconds.
 
-Dependency order, subsets, `max_parallel`, `upstream_failed`, cancel (answered or not), `cached`
-reuse, retry plans, an executor that refuses jobs, and progress. The same rules with real kernels
-are covered by a smaller set of end-to-end tests (`test_runner.py`, `test_server_runs.py`).
+Dependency order, subsets, `max_parallel`, `upstream_failed`, the default timeout, cancel
+(answered or not), `cached` reuse, retry plans, an executor that refuses jobs, and progress. The
+same rules with real kernels are covered by a smaller set of end-to-end tests (`test_runner.py`,
+`test_server_runs.py`, `test_faults.py`).
 """
 
 from __future__ import annotations
@@ -139,6 +140,23 @@ def test_cancel_stops_running_steps_and_cancels_pending_ones(
     assert done.status == RunStatus.cancelled
     assert set(statuses(done).values()) == {"cancelled"}
     assert {j.job.step_id for j in fake.jobs if j.cancel_requested} == {"a", "d"}
+
+
+def test_the_default_timeout_applies_to_steps_without_one(
+    fake: FakeExecutor, tmp_path: Path
+) -> None:
+    """What a step's job carries; test_faults.py shows a job's limit failing a real kernel."""
+    manager = RunManager(root=tmp_path, executor=fake, default_timeout_s=2)
+    try:
+        pipeline = write_pipeline(tmp_path, {"bare": {}, "own": {"timeout_s": 30}})
+        log = manager.start(pipeline)
+        jobs = {job.step_id: job for job in fake.wait_running("bare", "own")}
+        assert (jobs["bare"].timeout_s, jobs["own"].timeout_s) == (2, 30)
+        fake.finish("bare")
+        fake.finish("own")
+        assert manager.wait(log.run_id, timeout=10).status == RunStatus.succeeded
+    finally:
+        manager.shutdown()
 
 
 def test_a_cancel_the_executor_never_answers_is_given_up_after_the_grace_period(
