@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from helpers import PoolLender
 
 from runnable_jupyter.startup import skip_iri_format_checker
 
@@ -35,6 +36,20 @@ def executor() -> Iterator[LocalProcessExecutor]:
     pool = LocalProcessExecutor(max_workers=2)
     yield pool
     pool.shutdown()
+
+
+@pytest.fixture(scope="module")
+def lender(executor: LocalProcessExecutor) -> PoolLender:
+    """The module's pool, for the RunManagers its tests do not make (see `borrowed_pool`)."""
+    return PoolLender(executor)
+
+
+@pytest.fixture
+def borrowed_pool(lender: PoolLender, monkeypatch: pytest.MonkeyPatch) -> PoolLender:
+    """During the test, a RunManager made without an executor runs its steps in the module's
+    pool (`executor`) instead of starting workers of its own."""
+    lender.lend_to_new_managers(monkeypatch)
+    return lender
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Helpers shared by the test modules (this module holds no tests): writing notebooks and
-pipelines into a test's folder, finding the kernels a test left running, waiting for a state.
+pipelines into a test's folder, finding the kernels a test left running, waiting for a state,
+lending a module's warm pool of workers to the RunManagers a test does not make itself.
 """
 
 from __future__ import annotations
@@ -8,12 +9,16 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import psutil
+import pytest
 
+from runnable_jupyter.executors import local
+from runnable_jupyter.executors.interface import Executor, StepJob, StepProgress, StepResult
 from runnable_jupyter.runlog.models import RunLog
 
 KERNEL_DISPLAY_NAMES = {"python3": "Python 3"}
@@ -102,3 +107,44 @@ def wait_until(condition: Callable[[], object], timeout: float = 30.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("condition not reached in time")
         time.sleep(0.05)
+
+
+class BorrowedPool:
+    """A pool lent to one RunManager: the jobs go to the pool; its shutdown leaves it running."""
+
+    def __init__(self, pool: Executor) -> None:
+        self.pool = pool
+
+    def submit(
+        self, job: StepJob, on_progress: Callable[[StepProgress], None]
+    ) -> Future[StepResult]:
+        return self.pool.submit(job, on_progress)
+
+    def cancel(self, run_id: str, step_id: str) -> None:
+        self.pool.cancel(run_id, step_id)
+
+    def reserve(self, parallel: int) -> None:
+        self.pool.reserve(parallel)
+
+    def shutdown(self) -> None:
+        pass
+
+
+class PoolLender:
+    """Lends one warm pool (a module's) to every RunManager that would make its own, such as
+    the one of a CLI command run in the test process or of a test's Jupyter server: their runs
+    then start no workers (about a second of CPU each, and the wait). What a manager's own pool
+    does from start to shutdown is shown by the tests that do not borrow (test_scheduling.py
+    checks that the lending works)."""
+
+    def __init__(self, pool: Executor) -> None:
+        self.pool = pool
+        self.lent = 0
+
+    def lend_to_new_managers(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        # A RunManager given no executor makes `local.LocalProcessExecutor(max_workers=...)`.
+        monkeypatch.setattr(local, "LocalProcessExecutor", self._borrow)
+
+    def _borrow(self, max_workers: int) -> BorrowedPool:
+        self.lent += 1
+        return BorrowedPool(self.pool)

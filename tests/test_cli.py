@@ -1,7 +1,10 @@
 """The `runnable-jupyter` command on tiny real pipelines with real kernels.
 
 Runs go through a subprocess (the whole command, as a user types it) where the process matters
-(exit codes, no traceback, Ctrl-C, a terminal); cases that start nothing call `main(argv)`.
+(exit codes, no traceback, Ctrl-C, a terminal); cases that start nothing call `main(argv)`, and
+so do runs whose process does not matter: those borrow the module's pool of two warm workers
+instead of starting their own (a command's own pool, from start to shutdown, is what the
+subprocess runs show).
 """
 
 from __future__ import annotations
@@ -86,8 +89,9 @@ class Done:
 
 
 @pytest.fixture
-def run_main(ws: Path, capsys: Any, monkeypatch: Any) -> Callable[..., Done]:
-    """`main(argv)` in this process, from the workspace (saves an interpreter start-up)."""
+def run_main(ws: Path, capsys: Any, monkeypatch: Any, borrowed_pool: Any) -> Callable[..., Done]:
+    """`main(argv)` in this process, from the workspace (saves an interpreter start-up); the
+    RunManager of a `run` or `retry` borrows the module's warm pool instead of starting one."""
     monkeypatch.chdir(ws)
 
     def call(*args: str) -> Done:
@@ -382,7 +386,7 @@ def read_until(stream: Any, pattern: str, timeout: float) -> str:
     raise AssertionError(f"no output matching {pattern!r} within {timeout} s; got:\n{seen}")
 
 
-def test_ctrl_c_cancels_the_run_and_leaves_no_kernel(ws: Path, tmp_path: Path) -> None:
+def test_ctrl_c_cancels_the_run_and_leaves_no_kernel(ws: Path, tmp_path: Path, run_main) -> None:
     marker, errors = ws / "started", tmp_path / "stderr.txt"
     write_notebook(
         ws / "sleepy.ipynb", "open('started', 'w').close()", "import time\ntime.sleep(120)"
@@ -417,8 +421,7 @@ def test_ctrl_c_cancels_the_run_and_leaves_no_kernel(ws: Path, tmp_path: Path) -
     assert "Traceback" not in errors.read_text()
     _, alive = psutil.wait_procs(descendants, timeout=10)
     assert not alive, [p.cmdline() for p in alive]
-    shown = cli(ws, "show", PIPELINE, "--json")
-    assert statuses(json.loads(shown.stdout)) == {"sleepy": "cancelled"}
+    assert statuses(show_json(run_main)) == {"sleepy": "cancelled"}
 
 
 def test_run_on_a_terminal_draws_a_live_table(ws: Path, run_main) -> None:

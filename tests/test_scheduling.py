@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from fake_executor import FakeExecutor
-from helpers import statuses, wait_until, write_notebook, write_step_pipeline
+from helpers import PoolLender, statuses, wait_until, write_notebook, write_step_pipeline
 
 from runnable_jupyter.errors import RunInProgress
 from runnable_jupyter.pipeline.graph import Mode
@@ -285,3 +285,21 @@ def test_cell_progress_reaches_the_run_log_and_the_events(
     assert (progress[-1].cell, progress[-1].cells) == (2, 5)
     fake.finish("a")
     assert manager.wait(log.run_id, timeout=10).status == RunStatus.succeeded
+
+
+def test_a_manager_making_its_own_pool_gets_a_lent_one_instead(
+    fake: FakeExecutor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What `borrowed_pool` (conftest.py) relies on: test_cli.py and test_server_runs.py lend
+    their module's warm pool to the RunManagers of commands and servers this way."""
+    lender = PoolLender(fake)
+    lender.lend_to_new_managers(monkeypatch)
+    manager = RunManager(root=tmp_path)  # no executor: it makes one when a run starts
+    try:
+        log = manager.start(write_pipeline(tmp_path, {"a": {}}))
+        fake.wait_running("a")
+        fake.finish("a")
+        assert manager.wait(log.run_id, timeout=10).status == RunStatus.succeeded
+    finally:
+        manager.shutdown()
+    assert lender.lent == 1 and not fake.shut_down  # the lent pool outlives the manager

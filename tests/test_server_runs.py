@@ -1,6 +1,8 @@
 """Runs through the REST API with real kernels: subset modes, failure, retry, cancel, events,
 shutdown and interruption. Each test gets its own server (pytest-jupyter), whose RunManager is
-shut down by the server's cleanup; the module checks that no kernel outlives it.
+shut down by the server's cleanup; the module checks that no kernel outlives it. The servers run
+their steps in the module's warm pool (`borrowed_pool`), but for the shutdown test's: it shows a
+server's own pool stopping with it.
 """
 
 from __future__ import annotations
@@ -80,6 +82,7 @@ async def wait_for_event(events: list[dict[str, Any]], kind: str, status: str) -
         await asyncio.sleep(0.05)
 
 
+@pytest.mark.usefixtures("borrowed_pool")
 async def test_subset_modes_run_the_selected_steps_and_their_closure(jp_fetch, jp_root_dir):
     pipeline = write_pipeline(jp_root_dir, CHAIN)
     expected = {
@@ -103,6 +106,7 @@ async def test_subset_modes_run_the_selected_steps_and_their_closure(jp_fetch, j
     assert listing["runs"][0]["counts"] == {"not_selected": 1, "succeeded": 2}
 
 
+@pytest.mark.usefixtures("borrowed_pool")
 async def test_events_follow_every_status_change_and_agree_with_the_run_log(
     jp_fetch, jp_root_dir, events
 ):
@@ -132,6 +136,7 @@ async def test_events_follow_every_status_change_and_agree_with_the_run_log(
     assert statuses(log) == {"a": "succeeded", "b": "succeeded"}
 
 
+@pytest.mark.usefixtures("borrowed_pool")
 async def test_run_log_paths_are_relative_to_the_server_root(jp_fetch, jp_root_dir):
     pipeline = write_pipeline(jp_root_dir, {"a": {}}, folder="sub")
     run_id = await start(jp_fetch, pipeline)
@@ -151,6 +156,7 @@ async def test_run_log_paths_are_relative_to_the_server_root(jp_fetch, jp_root_d
     }
 
 
+@pytest.mark.usefixtures("borrowed_pool")
 async def test_a_failed_step_fails_the_run_and_retry_runs_only_what_is_left(
     jp_fetch, jp_root_dir, events
 ):
@@ -180,6 +186,7 @@ async def test_a_failed_step_fails_the_run_and_retry_runs_only_what_is_left(
     assert code == 400 and body["error"]["code"] == "bad_request"  # nothing left to retry
 
 
+@pytest.mark.usefixtures("borrowed_pool")
 async def test_skip_unchanged_reuses_the_steps_of_an_earlier_run_without_running_them(
     jp_fetch, jp_root_dir, events
 ):
@@ -207,6 +214,7 @@ async def test_skip_unchanged_reuses_the_steps_of_an_earlier_run_without_running
     assert cached == [(run_id, "a"), (run_id, "b")]
 
 
+@pytest.mark.usefixtures("borrowed_pool")
 async def test_cancel_stops_a_running_run_and_a_start_beyond_the_limit_is_refused(
     jp_fetch, jp_root_dir, jp_serverapp
 ):
@@ -298,6 +306,7 @@ def crashed_run(jp_root_dir: Path) -> str:
 
 
 # `crashed_run` comes before `jp_fetch`: the run log exists when the server starts.
+@pytest.mark.usefixtures("borrowed_pool")
 async def test_runs_left_running_by_a_dead_server_become_interrupted_and_can_be_retried(
     crashed_run, jp_fetch, jp_root_dir
 ):
