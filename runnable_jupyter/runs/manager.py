@@ -14,25 +14,23 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..catalog.store import catalog_dir_for
 from ..errors import BadRequest, PipelineNotFound, RunInProgress, RunNotFound, ServiceUnavailable
 from ..executors.interface import Executor
-from ..paths import relative_to_root, resolve_inside
 from ..pipeline import graph
 from ..pipeline.graph import Mode
 from ..pipeline.model import DEFAULT_OUTPUT_LIMIT_MB, Pipeline
 from ..pipeline.validation import load_pipeline
 from ..runlog.models import RunLog, RunSummary, new_run_id
 from ..runlog.ownership import RunOwnership, is_owned
-from ..runlog.store import RunStore, check_run_id, find_runs_dirs, runs_dir_for
+from ..runlog.store import RunStore, check_run_id
 from .active_run import RunContext, RunExecution
 from .events import RunEvent
 from .listing import RunPage, page_of
+from .locations import Locations
 from .planning import (
     UNFINISHED_RUN,
     checked_overrides,
@@ -49,7 +47,6 @@ __all__ = ["RunManager"]
 logger = logging.getLogger(__name__)
 
 SHUTDOWN_WAIT_S = 20.0
-RUNS_DIRS_RESCAN_S = 3.0  # an unknown run id walks the workspace at most this often
 
 
 class RunManager:
@@ -72,6 +69,7 @@ class RunManager:
         self.on_event = on_event
         self.runs_root = Path(runs_root).resolve() if runs_root else None
         self.catalog_root = Path(catalog_root).resolve() if catalog_root else None
+        self.locations = Locations(self.root, self.runs_root, self.catalog_root)
         self.max_parallel = max_parallel
         self.skip_tags = list(skip_tags) if skip_tags is not None else None
         self.default_timeout_s = default_timeout_s
@@ -84,9 +82,6 @@ class RunManager:
         self._active: dict[str, RunExecution] = {}  # run id -> run in progress
         self._active_by_pipeline: dict[str, set[str]] = {}  # pipeline key -> ids in progress
         self._ownerships: dict[str, RunOwnership] = {}  # run id -> the lock this process holds
-        self._runs_dirs: dict[str, Path] = {}  # run id -> its runs folder, for runs seen
-        self._known_runs_dirs: list[Path] = []  # every `*.runs` folder at the last scan ...
-        self._runs_dirs_scanned_at: float | None = None  # ... and when (time.monotonic())
         self._closed = False
 
     # --- starting ---------------------------------------------------------------------------
@@ -117,7 +112,7 @@ class RunManager:
         selection = list(dict.fromkeys(steps or []))
         if max_parallel is not None and (not isinstance(max_parallel, int) or max_parallel < 1):
             raise BadRequest(f"max_parallel must be a positive integer, not {max_parallel!r}")
-        pipeline_path, rel = self._pipeline_location(pipeline)
+        pipeline_path, rel = self.locations.pipeline(pipeline)
         model = load_pipeline(pipeline_path, self.root)
         original = self._rerun_original(rerun_of, rel)
         if original is not None:
@@ -130,7 +125,7 @@ class RunManager:
         with self._lock:  # refuse early, before any work; checked again when activating
             self._refuse_if_running(str(pipeline_path), rel)
         run_id = new_run_id()
-        store = RunStore(self._runs_dir(pipeline_path, rel))
+        store = RunStore(self.locations.runs_dir(pipeline_path, rel))
         log = new_run_log(
             root=self.root,
             model=model,
@@ -142,7 +137,7 @@ class RunManager:
             overrides=overrides,
             order=order,
             run_dir=store.run_dir(run_id),
-            catalog_dir=self._catalog_dir(pipeline_path, rel, model),
+            catalog_dir=self.locations.catalog_dir(pipeline_path, rel, model),
             skip_unchanged=skip_unchanged,
         )
         log.mocks = checked_stand_ins
@@ -171,7 +166,7 @@ class RunManager:
         with self._lock:
             self._refuse_if_closed()
         log = self.get(run_id)
-        pipeline_path, rel = self._pipeline_location(log.pipeline)
+        pipeline_path, rel = self.locations.pipeline(log.pipeline)
         with self._lock:
             self._refuse_if_running(str(pipeline_path), rel, run_id)
         model = load_pipeline(pipeline_path, self.root)
@@ -180,9 +175,9 @@ class RunManager:
             self._refuse_if_closed()
             self._refuse_if_running(str(pipeline_path), rel, run_id)
             # Where the run is now (the workspace may have moved since it was recorded).
-            store = RunStore(self._runs_dirs.get(run_id) or Path(log.run_dir).parent)
+            store = RunStore(self.locations.remembered(run_id) or Path(log.run_dir).parent)
             log.run_dir = str(store.run_dir(run_id))
-            log.catalog_dir = str(self._catalog_dir(pipeline_path, rel, model))
+            log.catalog_dir = str(self.locations.catalog_dir(pipeline_path, rel, model))
             reset_for_retry(log, model, pipeline_path, self.root, order)
             run = self._activate(log, store, model, pipeline_path, order, None, deps)
         run.emit_run()
@@ -235,7 +230,7 @@ class RunManager:
         )
         self._active[log.run_id] = run
         self._active_by_pipeline.setdefault(run.key, set()).add(log.run_id)
-        self._runs_dirs[log.run_id] = store.runs_dir
+        self.locations.remember(log.run_id, store.runs_dir)
         return run
 
     def _launch(self, run: RunExecution) -> RunLog:
@@ -266,9 +261,11 @@ class RunManager:
     def prune(self, pipeline: str, policy: RetentionPolicy, dry_run: bool = False) -> list[str]:
         """Delete the pipeline's finished runs `policy` does not keep (never one in progress);
         the ids deleted (or, with `dry_run`, that would be), newest first."""
-        pipeline_path, rel = self._pipeline_location(pipeline)
-        catalog_dir = self._catalog_dir(pipeline_path, rel, load_pipeline(pipeline_path, self.root))
-        store = RunStore(self._runs_dir(pipeline_path, rel))
+        pipeline_path, rel = self.locations.pipeline(pipeline)
+        catalog_dir = self.locations.catalog_dir(
+            pipeline_path, rel, load_pipeline(pipeline_path, self.root)
+        )
+        store = RunStore(self.locations.runs_dir(pipeline_path, rel))
         return prune_runs(store, policy, dry_run, catalog_dir=catalog_dir)
 
     # --- other operations -------------------------------------------------------------------
@@ -297,13 +294,9 @@ class RunManager:
             run = self._active.get(run_id)
             if run is not None:
                 return run.log.model_copy(deep=True)
-            runs_dir = self._runs_dirs.get(run_id)
-        if runs_dir is None or not RunStore(runs_dir).exists(run_id):
-            runs_dir = self._find_runs_dir(run_id)
+        runs_dir = self.locations.runs_dir_of(run_id)
         if runs_dir is None:
             raise RunNotFound(f"no run {run_id} in this workspace", {"run_id": run_id})
-        with self._lock:
-            self._runs_dirs[run_id] = runs_dir
         return self._as_seen(RunStore(runs_dir), RunStore(runs_dir).load(run_id))
 
     def _as_seen(self, store: RunStore, log: RunLog) -> RunLog:
@@ -314,28 +307,13 @@ class RunManager:
                 mark_log_interrupted(log)
         return log
 
-    def _find_runs_dir(self, run_id: str) -> Path | None:
-        """The runs folder holding `run_id`: the folders known from the last scan first; the
-        workspace is walked again only when that scan is older than `RUNS_DIRS_RESCAN_S`, so
-        repeated unknown ids cost a few file checks, not a walk each."""
-        with self._lock:
-            known, scanned_at = list(self._known_runs_dirs), self._runs_dirs_scanned_at
-        found = next((d for d in known if RunStore(d).exists(run_id)), None)
-        fresh = scanned_at is not None and time.monotonic() - scanned_at < RUNS_DIRS_RESCAN_S
-        if found is not None or fresh:
-            return found
-        known = self._run_dirs()
-        with self._lock:
-            self._known_runs_dirs, self._runs_dirs_scanned_at = known, time.monotonic()
-        return next((d for d in known if RunStore(d).exists(run_id)), None)
-
     def list_runs(
         self, pipeline: str, limit: int | None = None, before: str | None = None
     ) -> RunPage:
         """A page of the pipeline's runs, newest first (see `listing.page_of`), as they are now:
         read from the run index, with runs in progress from memory or their run logs."""
-        pipeline_path, rel = self._pipeline_location(pipeline)
-        runs_dir = self._runs_dir(pipeline_path, rel)
+        pipeline_path, rel = self.locations.pipeline(pipeline)
+        runs_dir = self.locations.runs_dir(pipeline_path, rel)
         if not pipeline_path.is_file() and not runs_dir.is_dir():
             what = "is a folder, not a pipeline file" if pipeline_path.is_dir() else "not found"
             raise PipelineNotFound(f"pipeline {rel} {what} in the workspace", {"path": rel})
@@ -343,7 +321,7 @@ class RunManager:
 
         def as_seen(summary: RunSummary) -> RunSummary:
             with self._lock:
-                self._runs_dirs.setdefault(summary.run_id, runs_dir)
+                self.locations.remember(summary.run_id, runs_dir)
                 run = self._active.get(summary.run_id)
                 if run is not None:
                     return RunSummary.of(run.log)
@@ -358,18 +336,20 @@ class RunManager:
 
     def catalog_dir(self, pipeline: str) -> Path:
         """The pipeline's catalog folder (where this manager's runs read and write it)."""
-        pipeline_path, rel = self._pipeline_location(pipeline)
-        return self._catalog_dir(pipeline_path, rel, load_pipeline(pipeline_path, self.root))
+        pipeline_path, rel = self.locations.pipeline(pipeline)
+        return self.locations.catalog_dir(
+            pipeline_path, rel, load_pipeline(pipeline_path, self.root)
+        )
 
     def is_run_of(self, pipeline: str, run_id: str) -> bool:
         """Whether `run_id` is a run of `pipeline` (its run log is in the pipeline's runs)."""
-        pipeline_path, rel = self._pipeline_location(pipeline)
-        return RunStore(self._runs_dir(pipeline_path, rel)).exists(check_run_id(run_id))
+        pipeline_path, rel = self.locations.pipeline(pipeline)
+        return RunStore(self.locations.runs_dir(pipeline_path, rel)).exists(check_run_id(run_id))
 
     def mark_interrupted(self) -> list[str]:
         """Runs recorded as pending/running that no manager drives (a crash): `interrupted`."""
         marked = []
-        for runs_dir in self._run_dirs():
+        for runs_dir in self.locations.all_runs_dirs():
             store = RunStore(runs_dir)
             for summary in store.summaries():  # the index: only unfinished run logs are read
                 if summary["status"] not in UNFINISHED_RUN:
@@ -388,7 +368,7 @@ class RunManager:
                         continue  # another process (a CLI run, another server) drives it
                     mark_log_interrupted(log)
                     store.save(log)
-                    self._runs_dirs[log.run_id] = runs_dir
+                    self.locations.remember(log.run_id, runs_dir)
                 marked.append(log.run_id)
         return marked
 
@@ -423,29 +403,6 @@ class RunManager:
                 workers = self.max_parallel or os.cpu_count() or 1
                 self._executor = LocalProcessExecutor(max_workers=workers)
             return self._executor
-
-    def _pipeline_location(self, pipeline: str) -> tuple[Path, str]:
-        if not isinstance(pipeline, str):
-            raise BadRequest(f"the pipeline must be a path string, not {pipeline!r}")
-        path = resolve_inside(self.root, pipeline)
-        return path, relative_to_root(self.root, path)
-
-    def _runs_dir(self, pipeline_path: Path, rel: str) -> Path:
-        if self.runs_root is not None:
-            return self.runs_root / rel.replace("/", "__")
-        return runs_dir_for(pipeline_path)
-
-    def _catalog_dir(self, pipeline_path: Path, rel: str, model: Pipeline) -> Path:
-        if self.catalog_root is not None:
-            return self.catalog_root / rel.replace("/", "__")
-        return catalog_dir_for(pipeline_path, model).resolve()
-
-    def _run_dirs(self) -> list[Path]:
-        if self.runs_root is not None:
-            if not self.runs_root.is_dir():
-                return []
-            return sorted(p for p in self.runs_root.iterdir() if p.is_dir())
-        return find_runs_dirs(self.root)
 
     def _refuse_if_running(self, key: str, rel: str, run_id: str | None = None) -> None:
         """Refuse a retry of a run in progress, and a run beyond `max_runs_per_pipeline`."""
