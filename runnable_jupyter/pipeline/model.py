@@ -39,11 +39,21 @@ class CatalogGlobs(_Strict):
     put: list[str] = Field(default_factory=list)
 
 
+class FromEnv(_Strict):
+    """A secret environment variable: its value is read where the step runs, never stored."""
+
+    from_env: str
+
+
+EnvValue = str | FromEnv
+
+
 class Step(_Strict):
     id: str
     notebook: str
     depends_on: list[str] = Field(default_factory=list)
     parameters: dict[str, Any] = Field(default_factory=dict)
+    env: dict[str, EnvValue] = Field(default_factory=dict)
     kernel: str | None = None
     timeout_s: float | None = None
     catalog: CatalogGlobs = Field(default_factory=CatalogGlobs)
@@ -71,6 +81,7 @@ class Pipeline(_Strict):
     name: str = ""
     description: str = ""
     parameters: dict[str, Any] = Field(default_factory=dict)
+    env: dict[str, EnvValue] = Field(default_factory=dict)
     settings: Settings = Field(default_factory=Settings)
     steps: list[Step] = Field(default_factory=list)
 

@@ -116,6 +116,24 @@ def describe_schema_error(error: ValidationError) -> Iterator[tuple[tuple[str | 
                 f"have at most {value} (they name the step's files in a run folder): shorten it"
             ),
         )
+    elif kind == "pattern" and "env" in path:
+        # propertyNames (the variable's name) or a from_env name: both name variables
+        yield (
+            (),
+            (
+                f"environment variable name {_short(instance)} may contain only letters, digits "
+                "and '_', not starting with a digit: e.g. 'API_URL'"
+            ),
+        )
+    elif kind == "oneOf" and len(path) >= 2 and path[-2] == "env":
+        yield (
+            (),
+            (
+                f"environment variable {path[-1]!r} must be a string, or "
+                '{"from_env": "NAME"} to take a secret from the environment of the process '
+                f"that runs the step, not {_short(instance)}"
+            ),
+        )
     elif kind == "maximum":
         yield (), f"{subject} must be at most {value}, not {_short(instance)}"
     elif kind == "minimum":
