@@ -15,7 +15,8 @@ import psutil
 import pytest
 
 from runnable_jupyter.executors.interface import StepJob, StepProgress, StepResult
-from runnable_jupyter.executors.step_execution import execute_step, resolve_kernel_name
+from runnable_jupyter.executors.step_execution import execute_step
+from runnable_jupyter.executors.step_preparation import resolve_kernel_name
 from runnable_jupyter.runlog.models import StepStatus
 
 pytestmark = pytest.mark.timeout(120)

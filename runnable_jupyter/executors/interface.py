@@ -35,6 +35,8 @@ class StepJob:
     skip_tags: list[str] = field(default_factory=list)
     timeout_s: float | None = None  # whole-step wall clock limit
     output_limit_bytes: int | None = None  # cell outputs kept at most (None: no limit)
+    env: dict[str, str] = field(default_factory=dict)  # set in the kernel (values resolved)
+    secret_env: list[str] = field(default_factory=list)  # names in `env` whose values are masked
     catalog_dir: str = ""
     # The step's view of the catalog (file written by the run) and where its path() files go;
     # empty: no view, the step reads and writes the current versions (direct calls, tests).

@@ -6,7 +6,8 @@ Its notebook client is papermill's, with hooks into the step being run (`StepHoo
 - "cell i of n" is reported as each code cell starts, and the kernel's pid as soon as it runs,
 - the kernel is launched with the step's environment and working directory (no process-wide
   chdir),
-- outputs beyond the step's output limit are dropped as they arrive (`output_limit`).
+- outputs beyond the step's output limit are dropped as they arrive (`output_limit`), and the
+  values of secret environment variables are masked in them (`secret_masking`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from papermill.engines import Engine, papermill_engines
 from papermill.log import logger as papermill_logger
 
 from .output_limit import OutputBudget
+from .secret_masking import SecretMask
 
 ENGINE_NAME = "runnable_jupyter"
 KERNEL_START_TIMEOUT_S = 60
@@ -31,6 +33,7 @@ class StepHooks(Protocol):
     kernel_launch: dict[str, Any]  # extra keyword arguments for launching the kernel
     skipped: dict[int, Any]  # cell index -> the skipped cell's outputs and count, to put back
     output_budget: OutputBudget
+    secret_mask: SecretMask
 
     def cell_starting(self, index: int) -> None: ...
 
@@ -72,7 +75,7 @@ class StepNotebookClient(PapermillNotebookClient):  # type: ignore[misc]  # pape
         budget = self.step.output_budget
         if self.clear_before_next_output:  # nbclient clears the cell's outputs before this one
             budget.cleared(cell_index)
-        admitted = budget.admit(msg, cell_index)
+        admitted = budget.admit(self.step.secret_mask.message(msg), cell_index)
         return None if admitted is None else super().output(outs, admitted, display_id, cell_index)
 
     def clear_output(self, outs: list[Any], msg: dict[str, Any], cell_index: int) -> None:

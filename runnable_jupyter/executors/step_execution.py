@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import subprocess
-import sys
 import tempfile
 import traceback as traceback_module
 from collections.abc import Callable
@@ -37,99 +36,23 @@ from papermill.parameterize import parameterize_notebook
 
 from ..clock import utcnow
 from ..runlog.models import CatalogAccess, ErrorInfo, StepStatus
-from .interface import FALLBACK_KERNEL, StepJob, StepProgress, StepResult
+from .interface import StepJob, StepProgress, StepResult
 from .kernel_stopping import CancelSignal, KernelGuard, timeout_error
 from .output_limit import MB, OutputBudget
 from .papermill_engine import ENGINE_NAME, KERNEL_START_TIMEOUT_S
+from .secret_masking import SecretMask
+from .step_preparation import (
+    NBCLIENT_SKIP_TAG,
+    check_kernel_and_language,
+    code_cell_plan,
+    kernel_environment,
+    resolve_kernel_name,
+)
 
 if TYPE_CHECKING:
     from ..catalog.store import CatalogStore
 
 log = logging.getLogger(__name__)
-
-# nbclient skips this tag on its own, so plain papermill never runs such cells: always skip it too.
-NBCLIENT_SKIP_TAG = "skip-execution"
-
-
-# ---------------------------------------------------------------------------- preparing a step
-
-
-def resolve_kernel_name(requested: str | None, nb: Any) -> str:
-    """The kernel a step runs in: the step's `kernel`, else the notebook's kernelspec, else
-    `python3`.
-
-    Plain papermill refuses a notebook without kernel metadata ("No kernel name found") unless a
-    kernel is named; VS Code's blank notebooks and most of nbclient's test notebooks have none.
-    runnable-jupyter runs those in `python3`, exactly like `papermill -k python3`, instead of
-    failing the step: pipelines are Python pipelines and the result is the same as papermill's.
-    """
-    return requested or (nb.metadata.get("kernelspec") or {}).get("name") or FALLBACK_KERNEL
-
-
-def _check_kernel_and_language(nb: Any, kernel_name: str) -> None:
-    """Fail clearly on an unknown kernel; give papermill a language when the notebook has none."""
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
-    manager = KernelSpecManager()
-    try:
-        spec = manager.get_kernel_spec(kernel_name)
-    except NoSuchKernel:
-        available = ", ".join(sorted(manager.find_kernel_specs())) or "none"
-        raise NoSuchKernel(
-            f"kernel '{kernel_name}' is not installed (installed kernels: {available}): set the "
-            "step's `kernel` to one of them or install it"
-        ) from None
-    language_info = nb.metadata.get("language_info") or {}
-    if not language_info.get("name") and not (nb.metadata.get("kernelspec") or {}).get("language"):
-        nb.metadata["language_info"] = {**language_info, "name": spec.language}
-
-
-def _package_root() -> str:
-    return str(Path(__file__).resolve().parents[2])
-
-
-def kernel_environment(job: StepJob) -> dict[str, str]:
-    """The kernel's environment: ours, the RUNNABLE_JUPYTER_* variables of the notebook-side
-    catalog API, and a PYTHONPATH entry for `runnable_jupyter` when only PYTHONPATH (not the
-    installed environment) makes it importable here."""
-    env = dict(os.environ)
-    env.update(
-        RUNNABLE_JUPYTER_CATALOG_DIR=job.catalog_dir,
-        RUNNABLE_JUPYTER_PIPELINE=job.pipeline_path,
-        RUNNABLE_JUPYTER_RUN_ID=job.run_id,
-        RUNNABLE_JUPYTER_STEP_ID=job.step_id,
-        RUNNABLE_JUPYTER_ACCESS_LOG=job.access_log,
-    )
-    if job.catalog_view:
-        env.update(
-            RUNNABLE_JUPYTER_CATALOG_VIEW=job.catalog_view,
-            RUNNABLE_JUPYTER_CATALOG_FILES=job.catalog_files,
-        )
-    root = _package_root()
-    pythonpath = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
-    from_pythonpath = {str(Path(p).resolve()) for p in pythonpath}
-    on_sys_path = {str(Path(p or ".").resolve()) for p in sys.path}
-    if root not in on_sys_path or root in from_pythonpath:
-        env["PYTHONPATH"] = os.pathsep.join([root, *[p for p in pythonpath if p != root]])
-    return env
-
-
-def _code_cell_plan(nb: Any, skip_tags: set[str]) -> tuple[dict[int, Any], list[int]]:
-    """(skipped code cells: index -> copy of outputs and count, indices of cells to execute)."""
-    skipped: dict[int, Any] = {}
-    executed: list[int] = []
-    for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code":
-            continue
-        if skip_tags & set(cell.metadata.get("tags") or []):
-            skipped[index] = json.loads(
-                json.dumps(
-                    {"outputs": cell.get("outputs", []), "execution_count": cell.execution_count}
-                )
-            )
-        elif cell.source.strip():  # nbclient does not execute empty cells
-            executed.append(index)
-    return skipped, executed
 
 
 def _file_size(path: str) -> int:
@@ -196,7 +119,7 @@ def execute_step(
     try:
         run.execute()
     except Exception as exc:  # every failure becomes a result: the caller must survive the step
-        status, error = run.classify(exc)
+        status, error = run.masked(run.classify(exc))
     finally:
         guard.close()
         run.close(error)
@@ -206,7 +129,7 @@ def execute_step(
         try:  # the step succeeded: its versions become the current ones
             run.catalog().promote(writes, job.run_id, job.step_id)
         except Exception as exc:
-            status, error = run.classify(exc)
+            status, error = run.masked(run.classify(exc))
     return StepResult(
         status=status,
         start=start,
@@ -237,6 +160,7 @@ class _StepRun:
         self.kernel_launch: dict[str, Any] = {}
         self.skipped: dict[int, Any] = {}  # index -> the skipped cell's outputs, to put back
         self.output_budget = OutputBudget(job.output_limit_bytes)
+        self.secret_mask = SecretMask([job.env[name] for name in job.secret_env if name in job.env])
         self.ordinal: dict[int, int] = {}  # index -> its number among the cells to execute
         self.current_cell: int | None = None
         self.copied_in: list[CatalogAccess] = []
@@ -323,14 +247,14 @@ class _StepRun:
         nb = load_notebook_node(self.job.notebook)  # the source is only ever read
         original = {id(cell): index for index, cell in enumerate(nb.cells)}
         self.kernel_name = resolve_kernel_name(self.job.kernel_name, nb)
-        _check_kernel_and_language(nb, self.kernel_name)
+        check_kernel_and_language(nb, self.kernel_name)
         nb = remove_error_markers(nb)
         if self.job.parameters:
             nb = parameterize_notebook(nb, self.job.parameters, kernel_name=self.kernel_name)
         nb = prepare_notebook_metadata(nb, self.job.notebook, self.job.output_notebook)
         self._source_index = [original.get(id(cell)) for cell in nb.cells]
         skip_tags = set(self.job.skip_tags) | {NBCLIENT_SKIP_TAG}
-        self.skipped, executed = _code_cell_plan(nb, skip_tags)
+        self.skipped, executed = code_cell_plan(nb, skip_tags)
         self.ordinal = {index: number for number, index in enumerate(executed, 1)}
         return nb
 
@@ -392,7 +316,19 @@ class _StepRun:
         self.kernel_stderr.seek(0)
         lines = self.kernel_stderr.read().decode("utf-8", "replace").splitlines()
         kept = [line for line in lines if not line.startswith("[IPKernelApp] WARNING")]
-        return "\n".join(kept).strip()[-limit:]
+        return self.secret_mask.text("\n".join(kept).strip()[-limit:])
+
+    def masked(
+        self, outcome: tuple[StepStatus, ErrorInfo | None]
+    ) -> tuple[StepStatus, ErrorInfo | None]:
+        """The outcome with secret values masked in its error."""
+        status, error = outcome
+        if error is None or not self.secret_mask.secrets:
+            return outcome
+        mask = self.secret_mask.text
+        return status, error.model_copy(
+            update={"message": mask(error.message), "traceback": mask(error.traceback)}
+        )
 
     def classify(self, exc: Exception) -> tuple[StepStatus, ErrorInfo | None]:
         """The result status and error for an exception raised while running the step."""

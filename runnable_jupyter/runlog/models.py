@@ -104,6 +104,9 @@ class StepRecord(BaseModel):
     source_sha256: str | None = None
     kernel: str | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
+    # Environment variables as declared: values, or {"from_env": NAME} for a secret (never its
+    # value: secrets are not written into run logs).
+    env: dict[str, str | dict[str, str]] = Field(default_factory=dict)
     depends_on: list[str] = Field(default_factory=list)
     attempts: list[Attempt] = Field(default_factory=list)
     # What the step's result depends on (see caching.step_fingerprint); set when it runs or is

@@ -31,6 +31,7 @@ from .catalog_views import pin_current_versions, save_run_record, step_view
 from .events import RunEvent, progress_event, run_event, step_event
 from .planning import notebook_path
 from .stand_ins import record_mocked
+from .step_env import resolved_env
 from .step_outcomes import apply_result, record_cached, record_failure
 
 __all__ = ["RunContext", "RunExecution"]
@@ -250,6 +251,7 @@ class RunExecution:
             skip_tags=self._skip_tags(),
             catalog_get=step.catalog.get,
             catalog_put=step.catalog.put,
+            env=record.env,
         )
         reuse = None
         if self.log.skip_unchanged:
@@ -305,6 +307,7 @@ class RunExecution:
         record.cached_from = None
         inbox = self.inbox
         try:
+            job.env, job.secret_env = resolved_env(self.pipeline, step_id)
             step_view(log, step_id).save(Path(job.catalog_view))
             future = context.executor().submit(
                 job, lambda progress: inbox.put(_ProgressArrived(progress))

@@ -1,9 +1,10 @@
 """Skipping unchanged steps: when an earlier execution of a step can stand in for running it.
 
 A step's *fingerprint* covers what its result depends on besides the catalog: the source
-notebook's content, its resolved parameters, its kernel, the skip tags and its declarative
-catalog globs (not its timeout: a limit does not change what a successful run produced). A
-step ready to run in a `skip_unchanged` run is `cached` instead when
+notebook's content, its resolved parameters, its kernel, the skip tags, its declarative
+catalog globs and its environment variables as declared (not its timeout: a limit does not
+change what a successful run produced). A step ready to run in a `skip_unchanged` run is
+`cached` instead when
 
 1. an earlier run of the pipeline executed it successfully with the same fingerprint (a `cached`
    record counts as the execution it reused),
@@ -42,8 +43,10 @@ def step_fingerprint(
     skip_tags: Iterable[str],
     catalog_get: Sequence[str],
     catalog_put: Sequence[str],
+    env: Mapping[str, Any] | None = None,
 ) -> str:
-    """sha256 of the canonical JSON of what the step's result depends on besides the catalog."""
+    """sha256 of the canonical JSON of what the step's result depends on besides the catalog
+    (environment variables as declared: a secret by its source, never its value)."""
     document = {
         "version": FINGERPRINT_VERSION,
         "source_sha256": source_sha256,
@@ -53,6 +56,8 @@ def step_fingerprint(
         "catalog_get": list(catalog_get),
         "catalog_put": list(catalog_put),
     }
+    if env:  # only when set: fingerprints recorded before env existed still match
+        document["env"] = dict(env)
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -41,6 +41,7 @@ from .planning import (
 )
 from .retention import RetentionPolicy, prune_runs
 from .stand_ins import checked_mocks, rerun_pins
+from .step_env import refuse_missing_secrets
 
 __all__ = ["RunManager"]
 
@@ -122,6 +123,7 @@ class RunManager:
             mocks = {**original.mocks, **(mocks or {})}
         order = graph.plan(model.dependencies(), selection, mode)
         checked_stand_ins = checked_mocks(self.root, model, order, mocks or {})
+        refuse_missing_secrets(model, [s for s in order if s not in checked_stand_ins])
         with self._lock:  # refuse early, before any work; checked again when activating
             self._refuse_if_running(str(pipeline_path), rel)
         run_id = new_run_id()

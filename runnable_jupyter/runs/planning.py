@@ -22,6 +22,7 @@ from ..pipeline.graph import Mode
 from ..pipeline.model import Pipeline, Step
 from ..runlog.models import ErrorInfo, RunAttempt, RunLog, RunStatus, StepRecord, StepStatus
 from .environment import collect_environment
+from .step_env import declared_env, env_record
 
 RETRYABLE = frozenset(
     {
@@ -102,6 +103,7 @@ def new_run_log(
             source_sha256=sha256_of_file(notebook),
             kernel=step.kernel or _notebook_kernel(notebook) or FALLBACK_KERNEL,
             parameters={**model.parameters, **step.parameters, **overrides},
+            env=env_record(declared_env(model, step.id)),
             depends_on=list(step.depends_on),
         )
     log.environment = collect_environment(
