@@ -75,6 +75,12 @@ class CatalogError(RunnableError):
     code = "catalog_error"
 
 
+class EntryNotFound(RunnableError):
+    """No such catalog entry, or no such version of it (`GET catalog/preview`)."""
+
+    code = "entry_not_found"
+
+
 class ServiceUnavailable(RunnableError):
     """The run manager is shutting down: it starts nothing new."""
 

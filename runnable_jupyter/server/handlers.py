@@ -36,6 +36,7 @@ STATUS_BY_CODE = {
     "hidden_path": 403,
     "pipeline_not_found": 404,
     "run_not_found": 404,
+    "entry_not_found": 404,
     "run_in_progress": 409,
     "structure_changed": 409,
     "shutting_down": 503,

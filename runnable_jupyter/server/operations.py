@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog.listing import catalog_entries, run_catalog
-from ..errors import BadRequest, PipelineInvalid, RunNotFound
+from ..catalog.preview import find_version, preview
+from ..catalog.version_store import VersionStore
+from ..errors import BadRequest, PathOutsideRoot, PipelineInvalid, RunNotFound
 from ..json_documents import load_json
 from ..pipeline.migrations import migrate
 from ..pipeline.validation import validate_document, validate_file
@@ -141,6 +143,29 @@ def catalog(
         raise RunNotFound(f"{relative} has no run {run}", {"run_id": run})
     used = run_catalog(folder, run) or {}
     return {"entries": [e for e in entries if e["name"] in used], "run": used}
+
+
+def catalog_preview(
+    ws: Workspace, pipeline: str | None, name: str | None, sha256: str | None = None
+) -> dict[str, Any]:
+    """A preview of one version of a catalog entry (`sha256`, else the current, else the
+    newest): a table's head, an image, JSON or text; never an unpickled object."""
+    if pipeline is None or name is None:
+        raise BadRequest(
+            "say which entry to preview: GET catalog/preview?pipeline=<path>&name=<entry>"
+            "[&sha256=<version>]"
+        )
+    path = ws.confine(pipeline, "pipeline")
+    _refuse_hidden_files_named_by(ws, path)
+    folder = ws.manager.catalog_dir(ws.relative(path))
+    record = find_version(folder, name, sha256)
+    content = VersionStore(folder).object_path(str(record["sha256"]))
+    if not content.resolve().is_relative_to(ws.root):  # a catalog folder linked out of the root
+        raise PathOutsideRoot(
+            f"the catalog of {ws.relative(path)} leads out of the server root",
+            {"pipeline": pipeline},
+        )
+    return preview(content, record)
 
 
 MAX_LIST_LIMIT = 1000

@@ -93,6 +93,14 @@ class CatalogHandler(WorkspaceHandler):
         self.reply(200, await self.call(operations.catalog, *args))
 
 
+class CatalogPreviewHandler(WorkspaceHandler):
+    @tornado.web.authenticated
+    @authorized("read")
+    async def get(self) -> None:
+        args = (self.query("pipeline"), self.query("name"), self.query("sha256"))
+        self.reply(200, await self.call(operations.catalog_preview, *args))
+
+
 RUN_ROUTES: list[tuple[str, type[BaseHandler]]] = [
     ("/validate", ValidateHandler),
     ("/runs", RunsHandler),
@@ -101,4 +109,5 @@ RUN_ROUTES: list[tuple[str, type[BaseHandler]]] = [
     (f"/runs/{RUN_ID_GROUP}/cancel", CancelHandler),
     (f"/runs/{RUN_ID_GROUP}/retry", RetryHandler),
     ("/catalog", CatalogHandler),
+    ("/catalog/preview", CatalogPreviewHandler),
 ]
