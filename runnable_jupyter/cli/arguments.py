@@ -15,6 +15,7 @@ from ..json_documents import JsonTooDeep, load_json
 from ..paths import check_path_text
 from ..pipeline.graph import Mode
 from ..pipeline.model import MAX_TIMEOUT_S
+from .importing import add_import_arguments
 from .prune import add_prune_arguments
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
@@ -105,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="retry even if the pipeline's structure changed"
     )
     add_prune_arguments(command("prune", "delete old finished runs (never one in progress)"))
+    add_import_arguments(
+        command("import", "convert an Elyra or Orchest pipeline to NAME.pipeline.json")
+    )
     return parser
 
 

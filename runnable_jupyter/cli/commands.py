@@ -34,6 +34,7 @@ from .arguments import (
 from .catalog_listing import cmd_catalog
 from .display import run_summary, runs_table
 from .following import follower, manager_for
+from .importing import cmd_import
 from .prune import prune_policy
 
 if TYPE_CHECKING:  # the engine is imported late: `validate` need not load it
@@ -181,6 +182,7 @@ COMMANDS = {
     "rerun": cmd_rerun,
     "catalog": cmd_catalog,
     "prune": cmd_prune,
+    "import": cmd_import,
 }
 
 
