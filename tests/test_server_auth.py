@@ -84,6 +84,7 @@ def test_the_walk_covers_every_route_of_the_api(jp_serverapp):
         ("POST", f"{api}/runs/(?P<run_id>[^/]+)/cancel"),
         ("POST", f"{api}/runs/(?P<run_id>[^/]+)/retry"),
         ("GET", f"{api}/catalog"),
+        ("GET", f"{api}/compare"),
         ("GET", f"{api}/catalog/preview"),
     }
 
@@ -119,6 +120,7 @@ async def test_every_route_asks_the_authorizer_about_runnable_and_obeys_a_refusa
         ("POST", "cancel"): "write",
         ("POST", "retry"): "execute",
         ("GET", "catalog"): "read",
+        ("GET", "compare"): "read",
         ("GET", "preview"): "read",
     }
     for verb, _, path in registered_routes(jp_serverapp):

@@ -80,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     rerun.add_argument("run_id", metavar="RUN_ID")
     add_selection_arguments(rerun)
 
+    compare = command("compare", "what differs between runs: parameters, metrics, steps, data")
+    compare.add_argument("pipeline", metavar="PIPELINE")
+    compare.add_argument("run_ids", nargs="+", metavar="RUN_ID", help="two or more run ids")
+    compare.add_argument("--json", action="store_true", help="print the comparison as JSON")
+
     catalog = command("catalog", "list catalog entries with their versions, producers, readers")
     catalog.add_argument("pipeline", metavar="PIPELINE")
     catalog.add_argument("name", nargs="?", metavar="NAME", help="only this entry")

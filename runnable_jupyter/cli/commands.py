@@ -32,6 +32,7 @@ from .arguments import (
     workspace_root,
 )
 from .catalog_listing import cmd_catalog
+from .comparing import cmd_compare
 from .display import run_summary, runs_table
 from .following import follower, manager_for
 from .importing import cmd_import
@@ -181,6 +182,7 @@ COMMANDS = {
     "retry": cmd_retry,
     "rerun": cmd_rerun,
     "catalog": cmd_catalog,
+    "compare": cmd_compare,
     "prune": cmd_prune,
     "import": cmd_import,
 }

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from ..runlog.models import CatalogAccess, ErrorInfo, StepStatus
+from ..runlog.models import CatalogAccess, ErrorInfo, Metric, StepStatus
 
 # The kernel of a step whose pipeline step and notebook name none (papermill -k python3).
 FALLBACK_KERNEL = "python3"
@@ -35,6 +35,7 @@ class StepJob:
     skip_tags: list[str] = field(default_factory=list)
     timeout_s: float | None = None  # whole-step wall clock limit
     output_limit_bytes: int | None = None  # cell outputs kept at most (None: no limit)
+    metrics_log: str = ""  # JSON lines of `metrics.log` calls ("" : metrics not recorded)
     env: dict[str, str] = field(default_factory=dict)  # set in the kernel (values resolved)
     secret_env: list[str] = field(default_factory=list)  # names in `env` whose values are masked
     catalog_dir: str = ""
@@ -73,6 +74,7 @@ class StepResult:
     skipped_cells: list[int] = field(default_factory=list)
     catalog_reads: list[CatalogAccess] = field(default_factory=list)
     catalog_writes: list[CatalogAccess] = field(default_factory=list)
+    metrics: list[Metric] = field(default_factory=list)
     error: ErrorInfo | None = None
 
 

@@ -35,7 +35,7 @@ from papermill.log import logger as papermill_logger
 from papermill.parameterize import parameterize_notebook
 
 from ..clock import utcnow
-from ..runlog.models import CatalogAccess, ErrorInfo, StepStatus
+from ..runlog.models import CatalogAccess, ErrorInfo, Metric, StepStatus
 from .interface import StepJob, StepProgress, StepResult
 from .kernel_stopping import CancelSignal, KernelGuard, timeout_error
 from .output_limit import MB, OutputBudget
@@ -60,6 +60,22 @@ def _file_size(path: str) -> int:
         return os.path.getsize(path)
     except OSError:
         return 0
+
+
+def read_metrics_log(path: str) -> list[Metric]:
+    """The metrics a step logged (one JSON line each), skipping malformed lines."""
+    found: list[Metric] = []
+    try:
+        with open(path, encoding="utf-8", errors="replace") as stream:
+            lines = stream.read().splitlines()
+    except OSError:
+        return found
+    for line in lines:
+        try:
+            found.append(Metric.model_validate_json(line))
+        except ValueError as exc:
+            log.warning("ignoring a malformed line in %s: %s", path, exc)
+    return found
 
 
 def read_access_log(path: str, offset: int = 0) -> tuple[list[CatalogAccess], list[CatalogAccess]]:
@@ -124,6 +140,7 @@ def execute_step(
         guard.close()
         run.close(error)
     reads, writes = read_access_log(job.access_log, access_offset)
+    metrics = read_metrics_log(job.metrics_log) if job.metrics_log else []
     writes += run.copied_out
     if status == StepStatus.succeeded and job.catalog_view:
         try:  # the step succeeded: its versions become the current ones
@@ -138,6 +155,7 @@ def execute_step(
         skipped_cells=sorted(i for i in map(run.source_index, run.skipped) if i is not None),
         catalog_reads=run.copied_in + reads,
         catalog_writes=writes,
+        metrics=metrics,
         error=error,
     )
 

@@ -62,6 +62,8 @@ def kernel_environment(job: StepJob) -> dict[str, str]:
         RUNNABLE_JUPYTER_STEP_ID=job.step_id,
         RUNNABLE_JUPYTER_ACCESS_LOG=job.access_log,
     )
+    if job.metrics_log:
+        env["RUNNABLE_JUPYTER_METRICS_LOG"] = job.metrics_log
     if job.catalog_view:
         env.update(
             RUNNABLE_JUPYTER_CATALOG_VIEW=job.catalog_view,

@@ -75,6 +75,15 @@ class CatalogAccess(BaseModel):
     time: datetime = Field(default_factory=utcnow)
 
 
+class Metric(BaseModel):
+    """A number a step logged with `metrics.log` (`step`: its index on a curve)."""
+
+    name: str
+    value: float
+    step: int | None = None
+    time: datetime | None = None
+
+
 class Attempt(BaseModel):
     number: int
     status: StepStatus = StepStatus.pending
@@ -87,6 +96,7 @@ class Attempt(BaseModel):
     cell_progress: tuple[int, int] | None = None  # (current cell, number of code cells)
     catalog_reads: list[CatalogAccess] = Field(default_factory=list)
     catalog_writes: list[CatalogAccess] = Field(default_factory=list)
+    metrics: list[Metric] = Field(default_factory=list)
     error: ErrorInfo | None = None
 
 

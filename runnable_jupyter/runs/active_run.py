@@ -288,6 +288,7 @@ class RunExecution:
             output_notebook=attempt.output_notebook or "",
             log_file=attempt.log_file or "",
             access_log=str(run_dir / f"{step_id}{suffix}.catalog.jsonl"),
+            metrics_log=str(run_dir / f"{step_id}{suffix}.metrics.jsonl"),
             parameters=dict(record.parameters),
             kernel_name=step.kernel,
             skip_tags=self._skip_tags(),

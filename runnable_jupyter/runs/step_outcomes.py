@@ -37,6 +37,7 @@ def record_cached(record: StepRecord, origin: CachedFrom, execution: Attempt) ->
             duration_s=0.0,
             catalog_reads=list(execution.catalog_reads),
             catalog_writes=list(execution.catalog_writes),
+            metrics=list(execution.metrics),
         )
     )
     record.status = StepStatus.cached
@@ -55,5 +56,6 @@ def apply_result(record: StepRecord, result: StepResult) -> None:
     attempt.skipped_cells = list(result.skipped_cells)
     attempt.catalog_reads = list(result.catalog_reads)
     attempt.catalog_writes = list(result.catalog_writes)
+    attempt.metrics = list(result.metrics)
     attempt.error = result.error
     record.kernel = result.kernel_name or record.kernel

@@ -22,6 +22,7 @@ from ..pipeline.migrations import migrate
 from ..pipeline.validation import validate_document, validate_file
 from ..runlog.models import RunLog
 from ..runlog.store import check_run_id
+from ..runs.comparison import MAX_COMPARED, compare_runs
 from ..runs.manager import RunManager
 from .bodies import RetryBody, StartRunBody, ValidateBody
 from .confinement import (
@@ -249,3 +250,22 @@ def retry_run(ws: Workspace, run_id: str, body: RetryBody) -> dict[str, Any]:
     _refuse_hidden_files_named_by(ws, ws.confine(log.pipeline, "pipeline"))
     retried = ws.manager.retry(run_id, force=body.force)
     return {"run_id": run_id, "attempt": retried.attempts[-1].number}
+
+
+def compare(ws: Workspace, pipeline: str | None, run_ids: list[str]) -> dict[str, Any]:
+    """What differs between runs of the pipeline (`runs.comparison`)."""
+    if pipeline is None:
+        raise BadRequest("say which pipeline's runs to compare: GET compare?pipeline=<path>")
+    path = ws.confine(pipeline, "pipeline")
+    _refuse_hidden_files_named_by(ws, path)
+    relative = ws.relative(path)
+    if not 2 <= len(run_ids) <= MAX_COMPARED:
+        raise BadRequest(
+            f"compare 2 to {MAX_COMPARED} runs: repeat run=RUN_ID, not {len(run_ids)} of them"
+        )
+    logs = []
+    for run_id in run_ids:
+        if not ws.manager.is_run_of(relative, check_run_id(run_id)):
+            raise RunNotFound(f"{relative} has no run {run_id}", {"run_id": run_id})
+        logs.append(ws.manager.get(run_id))
+    return compare_runs(logs)

@@ -101,6 +101,14 @@ class CatalogPreviewHandler(WorkspaceHandler):
         self.reply(200, await self.call(operations.catalog_preview, *args))
 
 
+class CompareHandler(WorkspaceHandler):
+    @tornado.web.authenticated
+    @authorized("read")
+    async def get(self) -> None:
+        run_ids = self.get_query_arguments("run", strip=False)
+        self.reply(200, await self.call(operations.compare, self.query("pipeline"), run_ids))
+
+
 RUN_ROUTES: list[tuple[str, type[BaseHandler]]] = [
     ("/validate", ValidateHandler),
     ("/runs", RunsHandler),
@@ -109,5 +117,6 @@ RUN_ROUTES: list[tuple[str, type[BaseHandler]]] = [
     (f"/runs/{RUN_ID_GROUP}/cancel", CancelHandler),
     (f"/runs/{RUN_ID_GROUP}/retry", RetryHandler),
     ("/catalog", CatalogHandler),
+    ("/compare", CompareHandler),
     ("/catalog/preview", CatalogPreviewHandler),
 ]
