@@ -11,6 +11,8 @@ import { Token } from '@lumino/coreutils';
 import { ISignal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
+import type { IRunLog } from './runs/dto';
+
 /** Step statuses, as in the engine's run log (`runnable_jupyter/runlog.py`). */
 export type StepStatus =
   | 'pending'
@@ -83,14 +85,30 @@ export const IPipelineEditorTracker = new Token<IPipelineEditorTracker>(
   'The open pipeline editors.'
 );
 
+/** A run that ended, as `IRunService.runFinished` announces it. */
+export interface IRunFinished {
+  pipelinePath: string;
+  runId: string;
+  status: RunStatus;
+}
+
 /** Runs of pipelines and the live state of their steps. */
 export interface IRunService {
-  /** Step states of the run shown for this pipeline (latest, or the one picked in history). */
+  /**
+   * Step states of the run shown for this pipeline: the run started from this tab, else the
+   * latest, or the one picked in history.
+   */
   stepStates(pipelinePath: string): ReadonlyMap<string, IStepState>;
-  /** Emits the pipeline path whose shown run changed. */
+  /** The shown run's log (each step attempt's catalog reads and writes); null until fetched. */
+  shownRun(pipelinePath: string): IRunLog | null;
+  /** Emits the pipeline path whose shown run or runs changed. */
   readonly changed: ISignal<IRunService, string>;
-  /** The run in progress for that pipeline, if any. */
+  /** Emits each run seen in progress once it ended (succeeded, failed, cancelled...). */
+  readonly runFinished: ISignal<IRunService, IRunFinished>;
+  /** The shown run while it is in progress, if it is. */
   activeRunId(pipelinePath: string): string | null;
+  /** Every run of the pipeline in progress (this tab, other tabs, the CLI), newest first. */
+  runningRunIds(pipelinePath: string): ReadonlyArray<string>;
   startRun(
     pipelinePath: string,
     steps: ReadonlyArray<string>,

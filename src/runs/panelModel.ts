@@ -47,9 +47,26 @@ export class RunPanelModel implements IDisposable {
     return this._editor?.selection ?? [];
   }
 
+  /** The shown run while it is in progress (what "Cancel" stops). */
   get activeRunId(): string | null {
     const path = this.pipelinePath;
     return path === null ? null : this.service.activeRunId(path);
+  }
+
+  /** The run started from this tab that is still in progress (runs may overlap). */
+  get ownRunningRunId(): string | null {
+    const path = this.pipelinePath;
+    return path === null ? null : this.service.ownRunningRunId(path);
+  }
+
+  /** The pipeline's other runs in progress: another tab's, the CLI's. */
+  get otherRunningRunIds(): ReadonlyArray<string> {
+    const path = this.pipelinePath;
+    if (path === null) {
+      return [];
+    }
+    const shown = this.shownRunId;
+    return this.service.runningRunIds(path).filter(id => id !== shown);
   }
 
   get shownRunId(): string | null {
@@ -120,9 +137,11 @@ export class RunPanelModel implements IDisposable {
     );
   }
 
+  /** A run can start unless the one started from this tab is still going (runs elsewhere,
+   * in another tab or the CLI, do not hold this tab back: runs are isolated). */
   canRun(mode: RunMode): boolean {
     const editor = this._editor;
-    if (!editor || this.activeRunId !== null) {
+    if (!editor || this.ownRunningRunId !== null) {
       return false;
     }
     return mode === 'all'

@@ -1,19 +1,36 @@
 /**
- * The run model: runs of every pipeline seen, the run shown for each (latest, or one picked in
- * the history) and its live step states. Fed by the server's run-status events; a Poll refreshes
- * active runs when events go quiet (e.g. the event socket dropped).
+ * The run model: runs of every pipeline seen, the run shown for each and its live step states,
+ * and which runs are in progress. Several runs of one pipeline may overlap: the shown run is the
+ * one started from this tab, else the latest, unless the user picked one (see runTracking.ts).
+ * Fed by the server's run-status events; a Poll refreshes runs in progress when events go quiet
+ * (e.g. the event socket dropped), another re-lists the history now and then, for runs started
+ * where no event reaches this server (the CLI).
  */
 import { Event } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
 import { Debouncer, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { IRunService, IStartRunOptions, IStepState, RunMode } from '../tokens';
+import {
+  IRunFinished,
+  IRunService,
+  IStartRunOptions,
+  IStepState,
+  RunMode,
+  RunStatus
+} from '../tokens';
 import { IRunLog, IRunStatusEvent, IRunSummary, RunsClient } from './client';
 import { startRunRequest } from './requests';
 import {
+  FollowMode,
+  followAfterShowing,
+  mergeHistory,
+  switchesToEventRun,
+  trackRunStatus,
+  withRunStatus
+} from './runTracking';
+import {
   applyEvent,
-  isRunFinished,
   normalizePath,
   parseRunStatusEvent,
   statesFromRunLog,
@@ -24,6 +41,8 @@ import {
 /** How often the fallback poll refreshes an active run that sent no event meanwhile. */
 const POLL_INTERVAL_MS = 3000;
 const REFETCH_DEBOUNCE_MS = 250;
+/** How often the history is listed again (runs started from the CLI send no event here). */
+const HISTORY_INTERVAL_MS = 10 * 1000;
 
 /** What the service knows about one pipeline's runs. */
 interface IPipelineRuns {
@@ -31,9 +50,14 @@ interface IPipelineRuns {
   shownRunId: string | null;
   shownLog: IRunLog | null;
   states: Map<string, IStepState>;
-  activeRunId: string | null;
-  /** The user picked the shown run in the history: new runs do not replace it. */
-  pinned: boolean;
+  /** Runs in progress (from events, run logs and listings), and every run whose status is known. */
+  running: Set<string>;
+  seen: Set<string>;
+  /** Runs started or retried from this tab. */
+  own: Set<string>;
+  follow: FollowMode;
+  /** Runs other than the shown one to fetch again (their history entry changed). */
+  dirtyRuns: Set<string>;
   /** Events of the shown run received since the last fetch began, re-applied on its result. */
   recentEvents: IRunStatusEvent[];
   lastEventMs: number;
@@ -59,6 +83,21 @@ export class RunService implements IRunService, IDisposable {
       standby: () => !this._hasActiveRun() || 'when-hidden',
       name: 'runnable-jupyter:runs'
     });
+    this._historyPoll = new Poll({
+      factory: () => this._relistHistories(),
+      frequency: {
+        interval: HISTORY_INTERVAL_MS,
+        backoff: true,
+        max: 60 * 1000
+      },
+      standby: () => this._pipelines.size === 0 || 'when-hidden',
+      name: 'runnable-jupyter:run-history'
+    });
+  }
+
+  /** Emits each run seen in progress once it has ended. */
+  get runFinished(): ISignal<this, IRunFinished> {
+    return this._runFinished;
   }
 
   get changed(): ISignal<this, string> {
@@ -75,8 +114,28 @@ export class RunService implements IRunService, IDisposable {
     return entry.states;
   }
 
+  /** The shown run while it is in progress (what "Cancel" stops), else null. */
   activeRunId(pipelinePath: string): string | null {
-    return this._entry(pipelinePath).activeRunId;
+    const entry = this._entry(pipelinePath);
+    const shown = entry.shownRunId;
+    return shown !== null && entry.running.has(shown) ? shown : null;
+  }
+
+  /** The pipeline's runs in progress, wherever they were started, newest first. */
+  runningRunIds(pipelinePath: string): ReadonlyArray<string> {
+    const entry = this._entry(pipelinePath);
+    const listed = entry.history
+      .map(run => run.run_id)
+      .filter(id => entry.running.has(id));
+    const unlisted = [...entry.running].filter(id => !listed.includes(id));
+    return [...unlisted.reverse(), ...listed];
+  }
+
+  /** The newest run started from this tab that is still in progress, else null. */
+  ownRunningRunId(pipelinePath: string): string | null {
+    const entry = this._entry(pipelinePath);
+    const own = [...entry.own].reverse().find(id => entry.running.has(id));
+    return own ?? null;
   }
 
   /** The log of the run shown for the pipeline (null before it is fetched). */
@@ -111,8 +170,11 @@ export class RunService implements IRunService, IDisposable {
   async showRun(pipelinePath: string, runId: string): Promise<void> {
     const path = normalizePath(pipelinePath);
     const entry = this._entry(path);
-    entry.pinned =
-      runId !== entry.activeRunId && runId !== entry.history[0]?.run_id;
+    entry.follow = followAfterShowing(
+      runId,
+      entry.own,
+      entry.history[0]?.run_id ?? null
+    );
     this._switchShown(entry, runId, null);
     this._changed.emit(path);
     await this._refresh(path, runId);
@@ -127,18 +189,28 @@ export class RunService implements IRunService, IDisposable {
   ): Promise<string> {
     const path = normalizePath(pipelinePath);
     const entry = this._entry(path);
-    // Let the new run's first events switch the shown run before the reply arrives.
-    entry.pinned = false;
-    const reply = await this._client.start(
-      startRunRequest(path, steps, mode, parameters, options)
-    );
+    // Let the new run's first events switch the shown run before the reply arrives (an
+    // event of another run meanwhile is undone by the reply).
+    const follow = entry.follow;
+    entry.follow = 'latest';
+    let reply;
+    try {
+      reply = await this._client.start(
+        startRunRequest(path, steps, mode, parameters, options)
+      );
+    } catch (error) {
+      entry.follow = follow;
+      throw error;
+    }
     this._runPipelines.set(reply.run_id, path);
+    entry.own.add(reply.run_id);
+    entry.follow = 'own';
     if (entry.shownRunId !== reply.run_id) {
       this._switchShown(entry, reply.run_id, reply.run);
     } else {
       this._applyLog(entry, reply.run, entry.recentEvents.length);
     }
-    entry.activeRunId = reply.run_id;
+    this._track(path, entry, reply.run_id, reply.run.status, true);
     entry.history = upsertSummary(entry.history, summaryFromRunLog(reply.run));
     entry.error = null;
     this._changed.emit(path);
@@ -156,13 +228,12 @@ export class RunService implements IRunService, IDisposable {
 
   async retryRun(runId: string): Promise<void> {
     const path = this._runPipelines.get(runId);
-    if (path !== undefined) {
-      this._entry(path).pinned = false;
-    }
     await this._client.retry(runId);
     if (path !== undefined) {
       const entry = this._entry(path);
-      entry.activeRunId = runId;
+      entry.own.add(runId);
+      entry.follow = 'own';
+      this._track(path, entry, runId, 'running', true);
       if (entry.shownRunId !== runId) {
         this._switchShown(entry, runId, null);
       }
@@ -183,6 +254,7 @@ export class RunService implements IRunService, IDisposable {
     this._isDisposed = true;
     this._events?.stream.disconnect(this._onEvent, this);
     this._poll.dispose();
+    this._historyPoll.dispose();
     this._refetcher.dispose();
     Signal.clearData(this);
   }
@@ -196,17 +268,23 @@ export class RunService implements IRunService, IDisposable {
     const path = normalizePath(event.pipeline);
     const entry = this._entry(path);
     this._runPipelines.set(event.run_id, path);
+    entry.lastEventMs = Date.now();
     if (event.kind === 'run') {
-      if (isRunFinished(event.status)) {
-        if (entry.activeRunId === event.run_id) {
-          entry.activeRunId = null;
-        }
-      } else {
-        entry.activeRunId = event.run_id;
-      }
+      this._track(path, entry, event.run_id, event.status, true);
+      entry.history = withRunStatus(
+        entry.history,
+        event.run_id,
+        event.status as RunStatus
+      );
     }
     if (entry.shownRunId !== event.run_id) {
-      if (entry.pinned || isRunFinished(event.status)) {
+      if (!switchesToEventRun(entry.follow, event.status)) {
+        // Another run (another tab, a retry...): its history entry is fetched again.
+        const listed = entry.history.some(run => run.run_id === event.run_id);
+        if (event.kind === 'run' || !listed) {
+          entry.dirtyRuns.add(event.run_id);
+          this._markDirty(path);
+        }
         this._changed.emit(path);
         return;
       }
@@ -214,7 +292,6 @@ export class RunService implements IRunService, IDisposable {
     }
     entry.recentEvents.push(event);
     entry.states = applyEvent(entry.states, event);
-    entry.lastEventMs = Date.now();
     this._changed.emit(path);
     this._markDirty(path);
   }
@@ -223,21 +300,10 @@ export class RunService implements IRunService, IDisposable {
     path: string,
     entry: IPipelineRuns
   ): Promise<void> {
-    try {
-      entry.history = await this._client.list(path);
-      entry.error = null;
-    } catch (error) {
-      entry.error = String((error as Error).message ?? error);
-      this._changed.emit(path);
+    if (!(await this._list(path, entry))) {
       return;
     }
-    for (const summary of entry.history) {
-      this._runPipelines.set(summary.run_id, path);
-    }
     const latest = entry.history[0];
-    if (latest && !isRunFinished(latest.status)) {
-      entry.activeRunId = latest.run_id;
-    }
     if (entry.shownRunId === null && latest) {
       this._switchShown(entry, latest.run_id, null);
     }
@@ -247,7 +313,58 @@ export class RunService implements IRunService, IDisposable {
     }
   }
 
-  /** Fetch a run's log and update what depends on it (states when shown, active, history). */
+  /** List the pipeline's runs into its history; false when the server could not say. */
+  private async _list(path: string, entry: IPipelineRuns): Promise<boolean> {
+    let fetched: IRunSummary[];
+    try {
+      fetched = await this._client.list(path);
+      entry.error = null;
+    } catch (error) {
+      entry.error = String((error as Error).message ?? error);
+      this._changed.emit(path);
+      return false;
+    }
+    for (const summary of fetched) {
+      this._runPipelines.set(summary.run_id, path);
+      this._track(path, entry, summary.run_id, summary.status, false);
+    }
+    entry.history = mergeHistory(entry.history, fetched, entry.running);
+    return true;
+  }
+
+  /** Every loaded pipeline's history again, for runs that send no event here. */
+  private async _relistHistories(): Promise<void> {
+    const listings: Promise<void>[] = [];
+    for (const [path, entry] of this._pipelines) {
+      if (entry.loading !== null) {
+        listings.push(
+          this._list(path, entry).then(() => this._changed.emit(path))
+        );
+      }
+    }
+    await Promise.all(listings);
+  }
+
+  /** Record a run's status; a run seen in progress that ended is announced. */
+  private _track(
+    path: string,
+    entry: IPipelineRuns,
+    runId: string,
+    status: RunStatus | string,
+    authoritative: boolean
+  ): void {
+    if (
+      trackRunStatus(entry.running, entry.seen, runId, status, authoritative)
+    ) {
+      this._runFinished.emit({
+        pipelinePath: path,
+        runId,
+        status: status as RunStatus
+      });
+    }
+  }
+
+  /** Fetch a run's log and update what depends on it (states when shown, running, history). */
   private async _refresh(path: string, runId: string): Promise<void> {
     const entry = this._entry(path);
     const seen = entry.recentEvents.length;
@@ -263,10 +380,7 @@ export class RunService implements IRunService, IDisposable {
     if (entry.shownRunId === runId) {
       this._applyLog(entry, log, seen);
     }
-    const wasActive = entry.activeRunId === runId;
-    if (isRunFinished(log.status) && wasActive) {
-      entry.activeRunId = null;
-    }
+    this._track(path, entry, runId, log.status, true);
     entry.history = upsertSummary(entry.history, summaryFromRunLog(log));
     this._changed.emit(path);
   }
@@ -321,7 +435,8 @@ export class RunService implements IRunService, IDisposable {
     try {
       do {
         entry.refetch = false;
-        const runIds = new Set([entry.shownRunId, entry.activeRunId]);
+        const runIds = new Set([entry.shownRunId, ...entry.dirtyRuns]);
+        entry.dirtyRuns.clear();
         for (const runId of runIds) {
           if (runId !== null) {
             await this._refresh(path, runId).catch(() => undefined);
@@ -333,13 +448,15 @@ export class RunService implements IRunService, IDisposable {
     }
   }
 
-  /** Fallback for missed events: refresh active runs that have been quiet for a while. */
+  /** Fallback for missed events: refresh runs in progress that have been quiet for a while. */
   private async _pollActiveRuns(): Promise<void> {
     const quietSince = Date.now() - POLL_INTERVAL_MS;
     const refreshes: Promise<void>[] = [];
     for (const [path, entry] of this._pipelines) {
-      if (entry.activeRunId !== null && entry.lastEventMs < quietSince) {
-        refreshes.push(this._refresh(path, entry.activeRunId));
+      if (entry.lastEventMs < quietSince) {
+        for (const runId of entry.running) {
+          refreshes.push(this._refresh(path, runId));
+        }
       }
     }
     // A rejection makes the poll back off.
@@ -348,7 +465,7 @@ export class RunService implements IRunService, IDisposable {
 
   private _hasActiveRun(): boolean {
     for (const entry of this._pipelines.values()) {
-      if (entry.activeRunId !== null) {
+      if (entry.running.size > 0) {
         return true;
       }
     }
@@ -364,8 +481,11 @@ export class RunService implements IRunService, IDisposable {
         shownRunId: null,
         shownLog: null,
         states: new Map(),
-        activeRunId: null,
-        pinned: false,
+        running: new Set(),
+        seen: new Set(),
+        own: new Set(),
+        follow: 'latest',
+        dirtyRuns: new Set(),
         recentEvents: [],
         lastEventMs: 0,
         loading: null,
@@ -386,6 +506,8 @@ export class RunService implements IRunService, IDisposable {
   private readonly _dirty = new Set<string>();
   private readonly _refetcher: Debouncer<void>;
   private readonly _poll: Poll;
+  private readonly _historyPoll: Poll;
+  private readonly _runFinished = new Signal<this, IRunFinished>(this);
   private readonly _changed = new Signal<this, string>(this);
   private _isDisposed = false;
 }

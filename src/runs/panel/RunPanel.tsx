@@ -41,6 +41,7 @@ function RunPanelView(props: IRunPanelViewProps): JSX.Element {
   const history = service.history(path);
   const loadError = service.error(path);
   const latestRunId = history[0]?.run_id ?? null;
+  const othersRunning = model.otherRunningRunIds;
   return (
     <>
       <header className="jp-runnable-run-header">
@@ -58,6 +59,19 @@ function RunPanelView(props: IRunPanelViewProps): JSX.Element {
               >
                 {trans.__('Show latest')}
               </button>
+            )}
+          </div>
+        )}
+        {othersRunning.length > 0 && (
+          <div
+            className="jp-runnable-run-others"
+            data-run-ids={othersRunning.join(' ')}
+            title={othersRunning.join('\n')}
+          >
+            {trans._n(
+              '%1 other run of this pipeline in progress (see History)',
+              '%1 other runs of this pipeline in progress (see History)',
+              othersRunning.length
             )}
           </div>
         )}
