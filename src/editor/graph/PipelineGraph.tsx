@@ -10,7 +10,6 @@ import {
   Background,
   Connection,
   Controls,
-  Edge,
   EdgeChange,
   MiniMap,
   NodeChange,
@@ -25,6 +24,7 @@ import { removeElements, setPositions } from '../graphOps';
 import { LayoutDirection } from '../layoutGraph';
 import { RunStatusSource } from '../settings';
 import { PipelineEditorModel } from '../model';
+import { CatalogEdge, CatalogEdgeType } from './CatalogEdge';
 import { buildEdges, buildNodes } from './elements';
 import { minimapNodeColor } from './minimapColors';
 import { StepNode, StepNodeType } from './StepNode';
@@ -33,6 +33,7 @@ import { useAutoFit } from './useAutoFit';
 import '@xyflow/react/dist/style.css';
 
 const NODE_TYPES = { step: StepNode };
+const EDGE_TYPES = { catalog: CatalogEdge };
 const DELETE_KEYS = ['Delete', 'Backspace'];
 const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
 const BANNER_MS = 6000;
@@ -74,7 +75,7 @@ function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
   const { fitView } = useReactFlow();
   const [runService, setRunService] = React.useState(runStatus.service);
   const [nodes, setNodes] = React.useState<StepNodeType[]>([]);
-  const [edges, setEdges] = React.useState<Edge[]>([]);
+  const [edges, setEdges] = React.useState<CatalogEdgeType[]>([]);
   const [banner, setBanner] = React.useState<string | null>(null);
   const container = React.useRef<HTMLDivElement>(null);
   const onMoveStart = useAutoFit(container, nodes.length, FIT_OPTIONS);
@@ -83,7 +84,8 @@ function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
     const states: ReadonlyMap<string, IStepState> =
       runService?.stepStates(model.pipelinePath) ?? new Map();
     setNodes(previous => buildNodes(model, states, direction, trans, previous));
-    setEdges(previous => buildEdges(model, previous));
+    const log = runService?.shownRun(model.pipelinePath) ?? null;
+    setEdges(previous => buildEdges(model, log, trans, previous));
   }, [model, runService, direction, trans]);
 
   React.useEffect(() => {
@@ -145,13 +147,22 @@ function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
     [model]
   );
 
-  const onEdgesChange = React.useCallback((changes: EdgeChange[]) => {
-    const local = changes.filter(c => c.type !== 'remove');
-    setEdges(current => applyEdgeChanges(local, current));
-  }, []);
+  const onEdgesChange = React.useCallback(
+    (changes: EdgeChange<CatalogEdgeType>[]) => {
+      const local = changes.filter(c => c.type !== 'remove');
+      setEdges(current => applyEdgeChanges(local, current));
+    },
+    []
+  );
 
   const onDelete = React.useCallback(
-    ({ nodes: gone, edges: cut }: { nodes: StepNodeType[]; edges: Edge[] }) => {
+    ({
+      nodes: gone,
+      edges: cut
+    }: {
+      nodes: StepNodeType[];
+      edges: CatalogEdgeType[];
+    }) => {
       model.apply(document =>
         removeElements(
           document,
@@ -214,10 +225,11 @@ function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
           )}
         </div>
       )}
-      <ReactFlow<StepNodeType, Edge>
+      <ReactFlow<StepNodeType, CatalogEdgeType>
         nodes={nodes}
         edges={edges}
         nodeTypes={NODE_TYPES}
+        edgeTypes={EDGE_TYPES}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}

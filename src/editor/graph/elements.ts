@@ -2,13 +2,15 @@
  * Turns the model (and the run service's step states) into xyflow nodes and edges.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
-import { Edge } from '@xyflow/react';
 
+import { edgeCatalogFlow, flowLabelLines, flowTitle } from '../../catalogFlow';
+import type { IRunLog } from '../../runs/dto';
 import { stepProgressLabel } from '../../status';
 import { IStepState } from '../../tokens';
 import { dependencies } from '../graphOps';
 import { LayoutDirection } from '../layoutGraph';
 import { PipelineEditorModel } from '../model';
+import { CatalogEdgeType } from './CatalogEdge';
 import { StepNodeType } from './StepNode';
 
 export function edgeId(source: string, target: string): string {
@@ -67,10 +69,13 @@ export function buildNodes(
   return nodes;
 }
 
+/** Edges for the dependencies, labelled with the catalog entries that flowed in `log`. */
 export function buildEdges(
   model: PipelineEditorModel,
-  previous: ReadonlyArray<Edge>
-): Edge[] {
+  log: IRunLog | null,
+  trans: TranslationBundle,
+  previous: ReadonlyArray<CatalogEdgeType>
+): CatalogEdgeType[] {
   const document = model.document;
   if (!document) {
     return [];
@@ -83,6 +88,18 @@ export function buildEdges(
     .filter(edge => ids.has(edge.source) && ids.has(edge.target))
     .map(({ source, target }) => {
       const id = edgeId(source, target);
-      return { id, source, target, selected: selected.has(id) };
+      const flow = edgeCatalogFlow(log, source, target);
+      return {
+        id,
+        source,
+        target,
+        type: 'catalog' as const,
+        selected: selected.has(id),
+        data: {
+          lines: flowLabelLines(flow, trans),
+          title: flowTitle(flow, trans),
+          names: flow.map(entry => entry.name)
+        }
+      };
     });
 }
