@@ -1,5 +1,6 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
+import { catalogPlugins } from './catalog';
 import { editorPlugins } from './editor';
 import { runPlugins } from './runs';
 import { serverCheckPlugin } from './serverCheck';
@@ -9,6 +10,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   serverCheckPlugin,
   ...editorPlugins,
   ...runPlugins,
+  ...catalogPlugins,
   ...skipCellPlugins
 ];
 
