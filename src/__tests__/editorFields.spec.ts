@@ -4,7 +4,9 @@
 import { basename, splitList } from '../editor/format';
 import {
   catalogWith,
+  envText,
   parametersText,
+  parseEnv,
   parseParameters,
   parseTimeout
 } from '../editor/properties/stepFields';
@@ -47,5 +49,30 @@ describe('formatting', () => {
   it('splits lists and takes base names', () => {
     expect(splitList('a, b\n\nc,')).toEqual(['a', 'b', 'c']);
     expect(basename('x/y/z.ipynb')).toBe('z.ipynb');
+  });
+});
+
+describe('environment variables', () => {
+  it('shows one NAME=value line per variable, secrets as ${VAR}', () => {
+    expect(
+      envText({ API_URL: 'https://x', TOKEN: { from_env: 'MY_TOKEN' } })
+    ).toBe('API_URL=https://x\nTOKEN=${MY_TOKEN}');
+    expect(envText(undefined)).toBe('');
+  });
+
+  it('parses the lines back, keeping = signs in values', () => {
+    expect(parseEnv('A=1\n\n  B = x=y \nTOKEN=${SECRET}')).toEqual({
+      ok: true,
+      value: { A: '1', B: 'x=y', TOKEN: { from_env: 'SECRET' } }
+    });
+    expect(parseEnv('  ')).toEqual({ ok: true, value: undefined });
+  });
+
+  it('names the first bad line', () => {
+    expect(parseEnv('A=1\n1BAD=2')).toEqual({ ok: false, line: '1BAD=2' });
+    expect(parseEnv('no equals sign')).toEqual({
+      ok: false,
+      line: 'no equals sign'
+    });
   });
 });

@@ -16,11 +16,15 @@ export interface ICatalogGlobs {
   put?: string[];
 }
 
+/** An environment variable's value: text, or a secret taken from the runner's environment. */
+export type EnvValue = string | { from_env: string };
+
 export interface IPipelineStep {
   id: string;
   notebook: string;
   depends_on?: string[];
   parameters?: Record<string, unknown>;
+  env?: Record<string, EnvValue>;
   kernel?: string;
   timeout_s?: number;
   catalog?: ICatalogGlobs;
@@ -33,6 +37,7 @@ export interface IPipelineDocument {
   name?: string;
   description?: string;
   parameters?: Record<string, unknown>;
+  env?: Record<string, EnvValue>;
   settings?: Record<string, unknown>;
   steps: IPipelineStep[];
   [key: string]: unknown;
@@ -58,6 +63,7 @@ const DOCUMENT_KEY_ORDER = [
   'name',
   'description',
   'parameters',
+  'env',
   'settings',
   'steps'
 ];
@@ -66,6 +72,7 @@ const STEP_KEY_ORDER = [
   'notebook',
   'depends_on',
   'parameters',
+  'env',
   'kernel',
   'timeout_s',
   'catalog',

@@ -17,7 +17,9 @@ import { IPipelineStep } from '../pipelineFormat';
 import { SelectField, TextField } from './fields';
 import {
   catalogWith,
+  envText,
   parametersText,
+  parseEnv,
   parseParameters,
   parseTimeout
 } from './stepFields';
@@ -94,6 +96,30 @@ function StepForm(props: IStepFormProps): JSX.Element {
           const parsed = parseParameters(text);
           if (parsed.ok) {
             update({ parameters: parsed.value });
+          }
+        }}
+      />
+      <TextField
+        name="env"
+        label={trans.__(
+          'Environment variables (NAME=value per line; NAME=${VAR} takes a secret from the server)'
+        )}
+        multiline
+        placeholder="API_URL=https://example.org"
+        value={envText(step.env)}
+        validate={text => {
+          const parsed = parseEnv(text);
+          return parsed.ok
+            ? null
+            : trans.__(
+                'Write NAME=value, NAME being letters, digits and _ (not starting with a digit): %1',
+                parsed.line
+              );
+        }}
+        commit={text => {
+          const parsed = parseEnv(text);
+          if (parsed.ok) {
+            update({ env: parsed.value });
           }
         }}
       />

@@ -2,7 +2,45 @@
  * Pure conversions between a step's fields and the properties panel's text (jest-tested).
  */
 import { splitList } from '../format';
-import { ICatalogGlobs, IPipelineStep } from '../pipelineFormat';
+import { EnvValue, ICatalogGlobs, IPipelineStep } from '../pipelineFormat';
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const FROM_ENV = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+/** One `NAME=value` line per variable; a secret reads `NAME=${VARIABLE}`. */
+export function envText(env: Record<string, EnvValue> | undefined): string {
+  return Object.entries(env ?? {})
+    .map(([name, value]) =>
+      typeof value === 'string'
+        ? `${name}=${value}`
+        : `${name}=\${${value.from_env}}`
+    )
+    .join('\n');
+}
+
+/** The env typed in the panel (undefined when empty), or the first bad line. */
+export function parseEnv(
+  text: string
+):
+  | { ok: true; value: Record<string, EnvValue> | undefined }
+  | { ok: false; line: string } {
+  const env: Record<string, EnvValue> = {};
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '') {
+      continue;
+    }
+    const at = line.indexOf('=');
+    const name = at < 0 ? '' : line.slice(0, at).trim();
+    if (!ENV_NAME.test(name)) {
+      return { ok: false, line };
+    }
+    const value = line.slice(at + 1).trim(); // surrounding spaces are layout, not value
+    const secret = FROM_ENV.exec(value);
+    env[name] = secret ? { from_env: secret[1] } : value;
+  }
+  return { ok: true, value: Object.keys(env).length > 0 ? env : undefined };
+}
 
 export function parametersText(
   parameters: Record<string, unknown> | undefined
