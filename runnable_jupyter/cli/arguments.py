@@ -80,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     rerun.add_argument("run_id", metavar="RUN_ID")
     add_selection_arguments(rerun)
 
+    export = command("export", "the pipeline as a standalone papermill script")
+    export.add_argument("format", choices=["script"], help="what to export to")
+    export.add_argument("pipeline", metavar="PIPELINE")
+    export.add_argument("-o", "--output", metavar="FILE", help="default: NAME_pipeline.py beside")
+    export.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
     compare = command("compare", "what differs between runs: parameters, metrics, steps, data")
     compare.add_argument("pipeline", metavar="PIPELINE")
     compare.add_argument("run_ids", nargs="+", metavar="RUN_ID", help="two or more run ids")

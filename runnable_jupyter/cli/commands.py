@@ -34,6 +34,7 @@ from .arguments import (
 from .catalog_listing import cmd_catalog
 from .comparing import cmd_compare
 from .display import run_summary, runs_table
+from .exporting import cmd_export
 from .following import follower, manager_for
 from .importing import cmd_import
 from .prune import prune_policy
@@ -183,6 +184,7 @@ COMMANDS = {
     "rerun": cmd_rerun,
     "catalog": cmd_catalog,
     "compare": cmd_compare,
+    "export": cmd_export,
     "prune": cmd_prune,
     "import": cmd_import,
 }

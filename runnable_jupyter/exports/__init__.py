@@ -1,0 +1,1 @@
+"""Pipelines compiled for other tools: a standalone papermill script (and orchestrators)."""
