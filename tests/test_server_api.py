@@ -413,3 +413,10 @@ async def test_retry_refuses_a_changed_pipeline_unless_forced_and_a_bad_force(
     answer = await call(jp_fetch, "POST", "runs", log.run_id, "retry", body={"force": "yes"})
     assert_error(answer, 400, "bad_request")
     assert files_under(jp_root_dir) == before
+
+
+async def test_a_method_a_route_lacks_answers_405_saying_which_it_has(jp_fetch):
+    response = await jp_fetch("runnable-jupyter", "api", "runs", method="DELETE", raise_error=False)
+    assert response.code == 405
+    assert response.headers["Allow"] == "GET, POST"
+    assert json.loads(response.body)["error"]["code"] == "method_not_allowed"

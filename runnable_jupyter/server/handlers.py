@@ -109,7 +109,18 @@ class BaseHandler(APIHandler):
             }
         self.set_status(status_code)
         self.set_header("Content-Type", "application/json")
+        if status_code == 405:  # HTTP requires saying which methods the route has
+            self.set_header("Allow", ", ".join(self.allowed_methods()))
         self.finish(json.dumps({"error": body}))
+
+    def allowed_methods(self) -> list[str]:
+        """The methods this route's handler implements."""
+        default = tornado.web.RequestHandler
+        return [
+            verb
+            for verb in ("GET", "POST", "PUT", "PATCH", "DELETE")
+            if getattr(type(self), verb.lower()) is not getattr(default, verb.lower())
+        ]
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
         if isinstance(value, RunnableError):  # an expected refusal, not a server problem
