@@ -34,6 +34,31 @@ class PipelineInvalid(RunnableError):
         self.problems = problems
 
 
+class JobInvalid(RunnableError):
+    """A job document (`NAME.jobs/JOB.job.json`, or a request creating one) is invalid;
+    `problems` lists every problem at once, each located by a JSON pointer into the job."""
+
+    code = "job_invalid"
+
+    def __init__(self, job: str, problems: list[Any]) -> None:
+        count = len(problems)
+        super().__init__(
+            f"job {job} has {count} problem{'s' if count != 1 else ''}",
+            [p.to_json() if hasattr(p, "to_json") else p for p in problems],
+        )
+        self.problems = problems
+
+
+class JobNotFound(RunnableError):
+    code = "job_not_found"
+
+
+class JobExists(RunnableError):
+    """Creating a job under a name the pipeline already has a job under."""
+
+    code = "job_exists"
+
+
 class PipelineNotFound(RunnableError):
     code = "pipeline_not_found"
 

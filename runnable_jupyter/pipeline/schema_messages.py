@@ -39,10 +39,10 @@ def json_type(value: Any) -> str:
     return "object"
 
 
-def _subject(path: list[str | int]) -> str:
+def _subject(path: list[str | int], document: str = "pipeline") -> str:
     """`['steps', 0, 'depends_on', 1]` -> "entry 1 of 'depends_on'"."""
     if not path:
-        return "the pipeline file"
+        return f"the {document} file"
     last = path[-1]
     if isinstance(last, int):
         parent = path[-2] if len(path) > 1 else "the list"
@@ -52,9 +52,9 @@ def _subject(path: list[str | int]) -> str:
     return f"{last!r}"
 
 
-def _field_context(path: list[str | int]) -> str:
+def _field_context(path: list[str | int], document: str = "pipeline") -> str:
     if not path:
-        return "the pipeline"
+        return f"the {document}"
     if path[0] == "steps" and len(path) == 2:
         return "a step"
     return repr(path[-1])
@@ -65,10 +65,13 @@ def _safe_id_example(value: str) -> str:
     return fixed or "step_1"
 
 
-def describe_schema_error(error: ValidationError) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """(path below the error's location, message) for each problem `error` stands for."""
+def describe_schema_error(
+    error: ValidationError, document: str = "pipeline"
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """(path below the error's location, message) for each problem `error` stands for;
+    `document` names the kind of file ("pipeline", "job")."""
     path = list(error.absolute_path)
-    subject = _subject(path)
+    subject = _subject(path, document)
     # jsonschema types these as unions with its own `Unset`: for a reported error they are set.
     value: Any = error.validator_value
     schema: Any = error.schema
@@ -83,20 +86,21 @@ def describe_schema_error(error: ValidationError) -> Iterator[tuple[tuple[str | 
                 yield (
                     (name,),
                     (
-                        f"unknown field {name!r} in {_field_context(path)}: {fix} "
+                        f"unknown field {name!r} in {_field_context(path, document)}: {fix} "
                         f"(allowed fields: {', '.join(allowed)})"
                     ),
                 )
     elif kind == "required" and isinstance(instance, dict):
         for name in value:
             if name not in instance:
-                yield (), f"{_field_context(path)} is missing the required field {name!r}: add it"
+                context = _field_context(path, document)
+                yield (), f"{context} is missing the required field {name!r}: add it"
     elif kind == "type":
         types = [value] if isinstance(value, str) else value
         wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in types)
         got = _TYPE_NAMES[json_type(instance)]
         if not path:
-            yield (), f"the pipeline file must contain {wanted}, not {got}"
+            yield (), f"the {document} file must contain {wanted}, not {got}"
         else:
             shown = "" if isinstance(instance, (dict, list)) else f" ({_short(instance)})"
             yield (), f"{subject} must be {wanted}, not {got}{shown}"

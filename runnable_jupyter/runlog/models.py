@@ -149,6 +149,17 @@ class RunAttempt(BaseModel):
     steps: list[str] = Field(default_factory=list)  # ids scheduled in this attempt
 
 
+class JobLink(BaseModel):
+    """The job a run belongs to: the job's id (its name, unique per pipeline), the job run that
+    started it (one per firing or manual run: every grid point of it), its grid point (the
+    parameters the grid set) and, for a scheduled job run, the due time it fired for."""
+
+    id: str
+    job_run: str
+    grid_point: dict[str, Any] = Field(default_factory=dict)
+    due: datetime | None = None
+
+
 class RunLog(BaseModel):
     schema_version: int = RUNLOG_SCHEMA_VERSION
     run_id: str
@@ -170,6 +181,7 @@ class RunLog(BaseModel):
     catalog_pins: dict[str, str] | None = None
     rerun_of: str | None = None  # the run this one re-runs exactly (same inputs and parameters)
     mocks: dict[str, str] = Field(default_factory=dict)  # step id -> mock path (root-relative)
+    job: JobLink | None = None  # the job run that started this run (None: not a job's run)
     run_dir: str = ""
     steps: dict[str, StepRecord] = Field(default_factory=dict)
 
@@ -191,6 +203,7 @@ class RunSummary(BaseModel):
     selection: list[str] = Field(default_factory=list)
     mode: Mode = Mode.all
     counts: dict[str, int] = Field(default_factory=dict)  # step status -> number of steps
+    job: JobLink | None = None
 
     @classmethod
     def of(cls, log: RunLog) -> RunSummary:
@@ -202,4 +215,5 @@ class RunSummary(BaseModel):
             selection=list(log.selection),
             mode=log.mode,
             counts=log.counts(),
+            job=log.job,
         )

@@ -24,7 +24,7 @@ from ..pipeline import graph
 from ..pipeline.graph import Mode
 from ..pipeline.model import DEFAULT_OUTPUT_LIMIT_MB, Pipeline
 from ..pipeline.validation import load_pipeline
-from ..runlog.models import RunLog, RunSummary, new_run_id
+from ..runlog.models import JobLink, RunLog, RunSummary, new_run_id
 from ..runlog.ownership import RunOwnership, is_owned
 from ..runlog.store import RunStore, check_run_id
 from .active_run import RunContext, RunExecution
@@ -83,6 +83,7 @@ class RunManager:
         self._active: dict[str, RunExecution] = {}  # run id -> run in progress
         self._active_by_pipeline: dict[str, set[str]] = {}  # pipeline key -> ids in progress
         self._ownerships: dict[str, RunOwnership] = {}  # run id -> the lock this process holds
+        self._ended = threading.Condition(self._lock)  # notified whenever a run ends here
         self._closed = False
 
     # --- starting ---------------------------------------------------------------------------
@@ -97,13 +98,15 @@ class RunManager:
         skip_unchanged: bool = False,
         rerun_of: str | None = None,
         mocks: Mapping[str, str | os.PathLike[str]] | None = None,
+        job: JobLink | None = None,
     ) -> RunLog:
         """Validate, plan and record a run, then run it in the background; returns at once.
 
         `skip_unchanged`: steps whose earlier result still stands are `cached`, not run (see
         `caching`); a retry of the run keeps this choice. `rerun_of`: re-run that run exactly
         (its parameters, selection unless `steps` are given, inputs and mocks); `mocks`: step
-        id -> folder or file standing in for the step's outputs (see `stand_ins`).
+        id -> folder or file standing in for the step's outputs (see `stand_ins`); `job`: the
+        job run this run belongs to, recorded in its run log.
         """
         with self._lock:
             self._refuse_if_closed()
@@ -143,6 +146,7 @@ class RunManager:
             skip_unchanged=skip_unchanged,
         )
         log.mocks = checked_stand_ins
+        log.job = job
         if original is not None:
             log.rerun_of, log.catalog_pins = original.run_id, rerun_pins(original, order)
         with self._lock:
@@ -254,6 +258,7 @@ class RunManager:
             ownership = self._ownerships.pop(run.log.run_id, None)
             if ownership is not None:
                 ownership.give_up()
+            self._ended.notify_all()
         policy = RetentionPolicy.of_pipeline(run.pipeline) or self.retention
         try:  # deleting folders may take a while: never under the lock
             prune_runs(run.store, policy, catalog_dir=Path(run.log.catalog_dir))
@@ -290,6 +295,12 @@ class RunManager:
             raise TimeoutError(f"run {run_id} is still {run.log.status.value} after {timeout} s")
         return self.get(run_id)
 
+    def wait_any(self, run_ids: Sequence[str], timeout: float | None = None) -> list[str]:
+        """Those of `run_ids` not in progress here, once at least one is (or `timeout` passed)."""
+        with self._ended:
+            self._ended.wait_for(lambda: any(r not in self._active for r in run_ids), timeout)
+            return [run_id for run_id in run_ids if run_id not in self._active]
+
     def get(self, run_id: str) -> RunLog:
         check_run_id(run_id)
         with self._lock:
@@ -310,10 +321,15 @@ class RunManager:
         return log
 
     def list_runs(
-        self, pipeline: str, limit: int | None = None, before: str | None = None
+        self,
+        pipeline: str,
+        limit: int | None = None,
+        before: str | None = None,
+        job: str | None = None,
     ) -> RunPage:
         """A page of the pipeline's runs, newest first (see `listing.page_of`), as they are now:
-        read from the run index, with runs in progress from memory or their run logs."""
+        read from the run index, with runs in progress from memory or their run logs; with
+        `job`, only the runs of that job."""
         pipeline_path, rel = self.locations.pipeline(pipeline)
         runs_dir = self.locations.runs_dir(pipeline_path, rel)
         if not pipeline_path.is_file() and not runs_dir.is_dir():
@@ -334,7 +350,10 @@ class RunManager:
             except (OSError, ValueError):
                 return summary
 
-        return page_of(store.summaries(), limit, before, as_seen)
+        documents = store.summaries()
+        if job is not None:
+            documents = [doc for doc in documents if (doc.get("job") or {}).get("id") == job]
+        return page_of(documents, limit, before, as_seen)
 
     def catalog_dir(self, pipeline: str) -> Path:
         """The pipeline's catalog folder (where this manager's runs read and write it)."""
