@@ -86,6 +86,7 @@ def test_the_walk_covers_every_route_of_the_api(jp_serverapp):
         ("GET", f"{api}/catalog"),
         ("GET", f"{api}/compare"),
         ("GET", f"{api}/catalog/preview"),
+        ("POST", f"{api}/import"),
     }
 
 
@@ -122,6 +123,7 @@ async def test_every_route_asks_the_authorizer_about_runnable_and_obeys_a_refusa
         ("GET", "catalog"): "read",
         ("GET", "compare"): "read",
         ("GET", "preview"): "read",
+        ("POST", "import"): "write",
     }
     for verb, _, path in registered_routes(jp_serverapp):
         RefusingAuthorizer.asked.clear()

@@ -28,7 +28,12 @@ LISTED_IN_MESSAGES = 5
 
 
 def assemble(draft: Draft, output_dir: Path, report: ImportReport, shown: str) -> dict[str, Any]:
-    nodes = {node.key: node for node in draft.nodes}
+    nodes: dict[str, Node] = {}
+    for node in draft.nodes:
+        if node.key in nodes:  # hand-edited files: the later one is kept apart, unlinked
+            report.note(node.where, f"its id {node.key} is another node's too: links go there")
+            node.key = f"{node.key} (duplicate {len(nodes)})"
+        nodes[node.key] = node
     if not nodes:
         raise ImportRefused(f"{shown} has no {draft.unit}s: there is nothing to import")
     for node in draft.nodes:

@@ -37,7 +37,7 @@ PRE_V1_NAMES = {  # peditor migrateV1
     "file_dependencies": "dependencies",
     "recursive_dependencies": "include_subdirectories",
 }
-SCRIPT_LANGUAGES = {".py": "Python script", ".r": "R script"}
+SCRIPT_LANGUAGES = {".py": "a Python script", ".r": "an R script"}
 RUNTIME_NAMES = {
     "kfp": "Kubeflow Pipelines",
     "KUBEFLOW_PIPELINES": "Kubeflow Pipelines",
@@ -187,7 +187,7 @@ class _Reader:
                 node.kind = SCRIPT  # a notebook node naming a script: Elyra would fail on it
             if node.kind == SCRIPT:
                 node.why_not = (
-                    f"a {SCRIPT_LANGUAGES.get(node.file.suffix.lower(), 'script')} file "
+                    f"{SCRIPT_LANGUAGES.get(node.file.suffix.lower(), 'a script')} file "
                     f"({filename}): script steps are not supported yet, so it is not imported "
                     "(its dependents are linked to its upstream steps); run it before the "
                     "pipeline or turn it into a notebook"

@@ -21,10 +21,15 @@ from ..runs.manager import RunManager
 from ..runs.retention import RetentionPolicy
 from .events import EventForwarder
 from .handlers import MANAGER_SETTING, BaseHandler, UnknownRouteHandler, VersionHandler
+from .import_handlers import IMPORT_ROUTES
 from .runs_handlers import RUN_ROUTES
 
 API_PREFIX = "runnable-jupyter/api"
-ROUTES: list[tuple[str, type[BaseHandler]]] = [("/version", VersionHandler), *RUN_ROUTES]
+ROUTES: list[tuple[str, type[BaseHandler]]] = [
+    ("/version", VersionHandler),
+    *RUN_ROUTES,
+    *IMPORT_ROUTES,
+]
 UNKNOWN_ROUTE: tuple[str, type[BaseHandler]] = (f"/{API_PREFIX}/.*", UnknownRouteHandler)
 
 

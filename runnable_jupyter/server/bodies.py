@@ -38,6 +38,13 @@ class RetryBody(_Body):
     force: StrictBool = False
 
 
+class ImportBody(_Body):
+    path: StrictStr  # an Elyra or Orchest pipeline file, relative to the server root
+    output: StrictStr | None = None  # the NAME.pipeline.json to write (default: beside it)
+    kernel: StrictStr | None = None  # run every step in this installed kernel
+    force: StrictBool = False  # overwrite an existing output
+
+
 Body = TypeVar("Body", bound=_Body)
 
 
