@@ -107,7 +107,7 @@ function VersionRow(props: {
       <td className="jp-mod-number">{formatSize(version.size)}</td>
       <td>{version.format}</td>
       <td>{producer(version, trans)}</td>
-      <td>{formatStart(version.time)}</td>
+      <td className="jp-runnable-catalog-time">{formatStart(version.time)}</td>
       <td title={readers.join('\n')}>
         {readers.length === 0
           ? trans.__('no run yet')
