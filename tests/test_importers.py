@@ -78,6 +78,56 @@ def test_the_corpus_is_there_and_all_of_it_is_covered():
     assert len(refused) == 8
 
 
+ODD_VALUES = [None, "", "x", 0, -1, 1.5, True, [], {}, [None], ["a=b"], {"a": None}, "/abs", [1]]
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [prefix]
+    children = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else []
+    )
+    for key, child in children:
+        found += _paths(child, (*prefix, key))
+    return found
+
+
+def test_hand_edited_corpus_files_are_converted_or_refused_never_a_crash(tmp_path):
+    """Each corpus file with odd values put in random places (a fixed seed): the importer
+    refuses in one sentence or converts into a document the schema accepts."""
+    import random
+
+    from runnable_jupyter.pipeline.validation import validate_document
+
+    rng = random.Random(20261203)
+    items = [item for item in manifest() if item.get("valid_json", True)]
+    if not items:
+        pytest.skip("the shared corpus is not there")
+    for number, item in enumerate(items):
+        root, pipeline = rebuild(item, tmp_path / str(number))
+        original = json.loads(pipeline.read_text())
+        for _ in range(4):
+            document = json.loads(json.dumps(original))
+            path = rng.choice(_paths(document)[1:])
+            target = document
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = json.loads(json.dumps(rng.choice(ODD_VALUES)))
+            pipeline.write_text(json.dumps(document))
+            try:
+                conversion = convert(pipeline, root=root, kernels=PYTHON_ONLY)
+            except RunnableError as error:
+                assert "\n" not in error.message
+                continue
+            problems = validate_document(
+                conversion.document, pipeline.parent, root, known_kernels={"python3"}
+            )
+            assert all("notebook" in p.message for p in problems), (path, problems)
+
+
 # --- nodes, ids, links --------------------------------------------------------------------------
 
 

@@ -17,6 +17,11 @@ def obj(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def seq(value: Any) -> list[Any]:
+    """`value` when it is a JSON array, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
 NOTEBOOK, SCRIPT, CUSTOM, NO_FILE = "notebook", "script", "custom", "no file"
 
 

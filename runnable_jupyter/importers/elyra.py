@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .assembly import relative
-from .draft import CUSTOM, NO_FILE, NOTEBOOK, SCRIPT, Draft, Node, obj
+from .draft import CUSTOM, NO_FILE, NOTEBOOK, SCRIPT, Draft, Node, obj, seq
 from .elyra_properties import apply_node_properties, apply_pipeline_defaults, pipeline_parameters
 from .report import ImportReport, shown
 from .source import ImportRefused
@@ -56,8 +56,8 @@ def read_elyra(
             f"{shown_source} {what} of pipelines, so Elyra cannot open it either: save it again "
             "from Elyra's pipeline editor"
         )
-    by_id = {p.get("id"): p for p in pipelines if isinstance(p, dict)}
-    primary = by_id.get(data.get("primary_pipeline"))
+    by_id = {str(p.get("id")): p for p in pipelines if isinstance(p, dict)}
+    primary = by_id.get(str(data.get("primary_pipeline")))
     if primary is None:
         primary = next((p for p in pipelines if isinstance(p, dict)), None)
         if primary is None:
@@ -132,8 +132,8 @@ class _Reader:
         self.walked: set[Any] = set()
 
     def walk(self, pipeline: dict[str, Any], supernode: dict[str, Any] | None, offset: Any) -> None:
-        self.walked.add(pipeline.get("id"))
-        for raw in pipeline.get("nodes") or []:
+        self.walked.add(str(pipeline.get("id")))
+        for raw in seq(pipeline.get("nodes")):
             if not isinstance(raw, dict):
                 continue
             kind = raw.get("type")
@@ -146,9 +146,9 @@ class _Reader:
 
     def supernode(self, raw: dict[str, Any], offset: tuple[float, float]) -> None:
         ref = obj(raw.get("subflow_ref"))
-        sub = self.by_id.get(ref.get("pipeline_id_ref"))
+        sub = self.by_id.get(str(ref.get("pipeline_id_ref")))
         label = _label(raw) or "supernode"
-        if sub is None or sub.get("id") in self.walked:
+        if sub is None or str(sub.get("id")) in self.walked:
             self.report.unmapped(f"supernode '{label}'", "names no (new) sub-pipeline: skipped")
             return
         x, y = _position(raw) or (0.0, 0.0)
@@ -200,13 +200,13 @@ class _Reader:
 
     def parents(self, raw: dict[str, Any], supernode: dict[str, Any] | None) -> list[str]:
         """Upstream node ids, through supernode ports (Elyra parser's `_get_port_node_id`)."""
-        ports = list(raw.get("inputs") or [])
+        ports = list(seq(raw.get("inputs")))
         if supernode is not None:  # links arriving at the supernode's port for this node
             port_id = f"{raw.get('id')}_inPort"
-            ports += [p for p in supernode.get("inputs") or [] if _get(p, "id") == port_id]
+            ports += [p for p in seq(supernode.get("inputs")) if _get(p, "id") == port_id]
         found = []
         for port in ports:
-            for link in _get(port, "links") or []:
+            for link in seq(_get(port, "links")):
                 ref = _get(link, "port_id_ref")
                 if ref == "outPort":
                     parent = _get(link, "node_id_ref")
@@ -278,11 +278,11 @@ def _properties(app_data: dict[str, Any]) -> dict[str, Any]:
 
 def _comments(pipeline: dict[str, Any], labels: dict[str, str], report: ImportReport) -> None:
     ui_data = _get(pipeline.get("app_data"), "ui_data")
-    for comment in _get(ui_data, "comments") or []:
+    for comment in seq(_get(ui_data, "comments")):
         text = _get(comment, "content")
         if not isinstance(text, str) or not text.strip():
             continue
-        refs = [_get(ref, "node_ref") for ref in _get(comment, "associated_id_refs") or []]
+        refs = [_get(ref, "node_ref") for ref in seq(_get(comment, "associated_id_refs"))]
         on = ", ".join(f"'{labels.get(str(ref), ref)}'" for ref in refs if ref)
         report.unmapped(
             "canvas comment" + (f" on {on}" if on else ""),

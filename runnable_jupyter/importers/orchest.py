@@ -51,7 +51,7 @@ def read_orchest(
             f"parameter {original}", f"/parameters/{key}", _parameter_message(original, key, value)
         )
     _settings(draft, data.get("settings"), report)
-    for service_name, service in (data.get("services") or {}).items():
+    for service_name, service in obj(data.get("services")).items():
         image = service.get("image") if isinstance(service, dict) else None
         report.unmapped(
             f"service '{service_name}'",
