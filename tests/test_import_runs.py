@@ -188,6 +188,43 @@ def test_elyra_env_vars_reach_the_notebook(manager_of, tmp_path):
     assert written == "TEST_ENV_1=1\nTEST_ENV_2=2\n"
 
 
+def test_orchest_parameters_reach_a_real_kernel_with_run_overrides(manager_of, tmp_path):
+    """Papermill's values, a run's override included, under the Orchest names."""
+    source = (
+        "import json\n"
+        "from runnable_jupyter.compat import orchest\n"
+        "import orchest.parameters as op\n"
+        "step, pipe = op.get_params()\n"
+        "found = [orchest.get_step_param('test-output-file'), pipe.get('pipeline-param-A'),"
+        " step.get('step-param-a')]\n"
+        "open('found.json', 'w').write(json.dumps(found))"
+    )
+    notebook = {
+        "cells": [{"cell_type": "code", "metadata": {}, "source": source, "outputs": [],
+                   "execution_count": None}],
+        "metadata": {"kernelspec": {"name": "orchest-kernel-1234", "language": "python",
+                                    "display_name": "Python 3"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }  # fmt: skip
+    (tmp_path / "dump.ipynb").write_text(json.dumps(notebook))
+    step = {
+        "uuid": "s",
+        "title": "dump",
+        "file_path": "dump.ipynb",
+        "incoming_connections": [],
+        "kernel": {"name": "python"},
+        "parameters": {"step-param-a": 1, "test-output-file": "test-output.json"},
+    }
+    document = {"name": "p", "parameters": {"pipeline-param-A": 5}, "steps": {"s": step}}
+    (tmp_path / "p.orchest").write_text(json.dumps(document))
+    log, _ = import_and_run(
+        manager_of, tmp_path, tmp_path / "p.orchest", parameters={"test_output_file": "x.json"}
+    )
+    assert log.status == RunStatus.succeeded, log.steps["dump"].attempts[-1].error
+    assert json.loads((tmp_path / "found.json").read_text()) == ["x.json", 5, 1]
+
+
 def test_orchest_notebooks_run_after_their_one_line_change(manager_of, tmp_path):
     """The 2020 california-housing pipeline: each notebook's `import orchest` changed as the
     report says; get-data (it downloads the data set) is mocked with a table standing in for
