@@ -1,6 +1,6 @@
 """Test the wine pipeline on a small sample: its `load` step is mocked, everything else runs.
 
-    cd examples && python -m pytest test_wine_pipeline.py
+cd examples && python -m pytest test_wine_pipeline.py
 """
 
 from pathlib import Path
