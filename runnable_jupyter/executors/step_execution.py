@@ -108,6 +108,20 @@ def read_access_log(path: str, offset: int = 0) -> tuple[list[CatalogAccess], li
 # ---------------------------------------------------------------------------- running a step
 
 
+class _StepLogFormatter(logging.Formatter):
+    """papermill's warnings in a step's log, as they concern the step: its "no cell with tag
+    'parameters'" is how parameters reach such notebooks by design, so say what happened."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if "does not contain a cell with tag 'parameters'" in message:
+            return (
+                "[runnable-jupyter] parameters injected at the top: the notebook has no cell "
+                "tagged 'parameters'"
+            )
+        return f"[papermill] {record.levelname}: {message}"
+
+
 class _Stopped(Exception):
     """Cancelled or timed out before the notebook started."""
 
@@ -257,7 +271,7 @@ class _StepRun:
         # papermill's and nbclient's warnings belong to this step: its log, not our stderr.
         self._log_handler = logging.StreamHandler(self.log_stream)
         self._log_handler.setLevel(logging.WARNING)
-        self._log_handler.setFormatter(logging.Formatter("[papermill] %(levelname)s: %(message)s"))
+        self._log_handler.setFormatter(_StepLogFormatter())
         papermill_logger.addHandler(self._log_handler)
 
     def _prepare_notebook(self) -> Any:
