@@ -1,4 +1,10 @@
-import { hasSkipTag, readTags, skipTagsFor, withSkip } from '../skipCells/tags';
+import {
+  canSkip,
+  hasSkipTag,
+  readTags,
+  skipTagsFor,
+  withSkip
+} from '../skipCells/tags';
 
 describe('skip tags', () => {
   const skipTags = skipTagsFor('skip-execution');
@@ -39,5 +45,13 @@ describe('skip tags', () => {
   it('reads only string tags', () => {
     expect(readTags(['a', 3, null, 'b'])).toEqual(['a', 'b']);
     expect(readTags('a')).toEqual([]);
+  });
+});
+
+describe('which cells can be skipped', () => {
+  it('offers skipping for code cells only: markdown and raw cells never run', () => {
+    expect(canSkip('code')).toBe(true);
+    expect(canSkip('markdown')).toBe(false);
+    expect(canSkip('raw')).toBe(false);
   });
 });

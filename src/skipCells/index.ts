@@ -13,7 +13,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { fastForwardIcon } from '@jupyterlab/ui-components';
 
 import { SkipMarkers } from './markers';
-import { hasSkipTag, skipTagsFor, withSkip } from './tags';
+import { canSkip, hasSkipTag, skipTagsFor, withSkip } from './tags';
 
 const PLUGIN_ID = 'runnable-jupyter:skip-cells';
 const DEFAULT_SKIP_TAG = 'skip-execution';
@@ -62,7 +62,11 @@ const skipCellsPlugin: JupyterFrontEndPlugin<void> = {
         ),
       icon: args => (args.isPalette ? undefined : fastForwardIcon),
       isEnabled: () =>
-        tracker.currentWidget !== null && tracker.activeCell !== null,
+        tracker.currentWidget !== null &&
+        tracker.activeCell !== null &&
+        canSkip(tracker.activeCell.model.type),
+      isVisible: () =>
+        tracker.activeCell === null || canSkip(tracker.activeCell.model.type),
       isToggled: activeCellSkipped,
       execute: () => {
         const notebook = tracker.currentWidget?.content;
@@ -72,7 +76,7 @@ const skipCellsPlugin: JupyterFrontEndPlugin<void> = {
         // Like other cell toggles: the active cell's state decides for the whole selection.
         const skip = !activeCellSkipped();
         for (const cell of notebook.widgets) {
-          if (notebook.isSelectedOrActive(cell)) {
+          if (notebook.isSelectedOrActive(cell) && canSkip(cell.model.type)) {
             const tags = withSkip(
               cell.model.getMetadata('tags'),
               skip,

@@ -46,3 +46,8 @@ export function withSkip(
   }
   return current.filter(tag => !skipTags.includes(tag));
 }
+
+/** Only code cells run, so only they can be skipped (markdown and raw cells never execute). */
+export function canSkip(cellType: string): boolean {
+  return cellType === 'code';
+}
