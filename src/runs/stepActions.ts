@@ -11,6 +11,7 @@ import { Widget } from '@lumino/widgets';
 
 import { IStepState } from '../tokens';
 import { StepLogView } from './panel/StepLogView';
+import { didNotRunNote } from './stepLogNotes';
 import { IStepActions } from './panel/StepList';
 import { RunPanelModel } from './panelModel';
 
@@ -67,7 +68,7 @@ export function createStepActions(
     }
   };
 
-  const showLog = (stepId: string): void => {
+  const showLog = (stepId: string, state?: IStepState): void => {
     const runId = model.shownRunId;
     if (runId === null) {
       return;
@@ -82,7 +83,8 @@ export function createStepActions(
       runId,
       stepId,
       fetch: offset => model.service.stepLog(runId, stepId, offset),
-      trans
+      trans,
+      didNotRun: didNotRunNote(state, trans)
     });
     const widget = new MainAreaWidget({ content });
     widget.id = `jp-runnable-step-log-${runId}-${stepId}`;

@@ -13,7 +13,7 @@ import { isStepFinished } from '../stepStates';
 
 export interface IStepActions {
   openOutput(stepId: string, state: IStepState): void;
-  showLog(stepId: string): void;
+  showLog(stepId: string, state?: IStepState): void;
 }
 
 /** The current time, ticking every second while `active`. */
@@ -111,7 +111,7 @@ function StepRow(props: IStepRowProps): JSX.Element {
           {props.canShowLog && status !== 'pending' && (
             <button
               className="jp-runnable-link-button jp-runnable-show-log"
-              onClick={() => props.actions.showLog(step.id)}
+              onClick={() => props.actions.showLog(step.id, state)}
             >
               {trans.__('Show Log')}
             </button>

@@ -22,6 +22,7 @@ export class StepLogView extends Widget {
     this._pre.className = 'jp-runnable-step-log-text';
     this.node.append(this._status, this._pre);
     this._trans = options.trans;
+    this._didNotRun = options.didNotRun ?? null;
     this._poll = new Poll({
       factory: () => this._readMore(),
       frequency: { interval: 1000, backoff: true, max: 15 * 1000 },
@@ -57,7 +58,11 @@ export class StepLogView extends Widget {
     }
     this._offset = reply.offset;
     if (reply.complete) {
-      this._status.textContent = this._trans.__('The step has finished.');
+      // A step that never ran has no output: say why instead of "finished".
+      this._status.textContent =
+        this._offset === 0 && this._didNotRun
+          ? this._didNotRun
+          : this._trans.__('The step has finished.');
       this.node.dataset.complete = 'true';
       this._poll.dispose();
     } else {
@@ -66,6 +71,7 @@ export class StepLogView extends Widget {
   }
 
   private _offset = 0;
+  private readonly _didNotRun: string | null;
   private readonly _fetch: (offset: number) => Promise<IStepLogReply>;
   private readonly _poll: Poll;
   private readonly _pre: HTMLPreElement;
@@ -79,5 +85,7 @@ export namespace StepLogView {
     stepId: string;
     fetch(offset: number): Promise<IStepLogReply>;
     trans: TranslationBundle;
+    /** Why the step has no output, for a step that never ran (see `stepLogNotes`). */
+    didNotRun?: string | null;
   }
 }
