@@ -16,6 +16,7 @@ from ..paths import check_path_text
 from ..pipeline.graph import Mode
 from ..pipeline.model import MAX_TIMEOUT_S
 from .importing import add_import_arguments
+from .job_arguments import add_job_arguments, add_scheduler_arguments
 from .prune import add_prune_arguments
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
@@ -88,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     compare = command("compare", "what differs between runs: parameters, metrics, steps, data")
     compare.add_argument("pipeline", metavar="PIPELINE")
-    compare.add_argument("run_ids", nargs="+", metavar="RUN_ID", help="two or more run ids")
+    compare.add_argument("run_ids", nargs="*", metavar="RUN_ID", help="two or more run ids")
+    compare.add_argument("--job", metavar="NAME", help="the runs of the job's latest job run")
     compare.add_argument("--json", action="store_true", help="print the comparison as JSON")
 
     catalog = command("catalog", "list catalog entries with their versions, producers, readers")
@@ -102,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument(
         "--limit", type=positive_int, metavar="N", help="only the newest N runs (default: all)"
     )
+    runs.add_argument("--job", metavar="NAME", help="only the runs of this job, with grid points")
 
     show = command("show", "show a run (the latest by default)")
     show.add_argument("pipeline", metavar="PIPELINE")
@@ -119,6 +122,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_prune_arguments(command("prune", "delete old finished runs (never one in progress)"))
     add_import_arguments(
         command("import", "convert an Elyra or Orchest pipeline to NAME.pipeline.json")
+    )
+    add_job_arguments(
+        command("job", "parameter sweeps and schedules: create, list, run, pause, resume, delete"),
+        add_selection_arguments,
+    )
+    add_scheduler_arguments(
+        command("scheduler", "run the scheduled jobs under --root until stopped")
     )
     return parser
 

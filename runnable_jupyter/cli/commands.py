@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
-from ..errors import PipelineInvalid, RunnableError, RunNotFound
+from ..errors import JobInvalid, PipelineInvalid, RunnableError, RunNotFound
 from ..runlog.models import RunLog
 from ..startup import skip_iri_format_checker
 from .arguments import (
@@ -37,7 +37,9 @@ from .display import run_summary, runs_table
 from .exporting import cmd_export
 from .following import follower, manager_for
 from .importing import cmd_import
+from .jobs import cmd_job
 from .prune import prune_policy
+from .scheduler import cmd_scheduler
 
 if TYPE_CHECKING:  # the engine is imported late: `validate` need not load it
     from ..runs.manager import RunManager
@@ -95,9 +97,13 @@ def cmd_retry(args: argparse.Namespace, root: Path) -> int:
 def cmd_runs(args: argparse.Namespace, root: Path) -> int:
     relative = pipeline_argument(args.pipeline, root)
     with manager_for(root) as manager:
-        page = manager.list_runs(relative, limit=args.limit)
+        page = manager.list_runs(relative, limit=args.limit, job=args.job)
     if not page.runs:
-        print(f"{relative} has no runs yet")
+        print(
+            f"{relative} has no runs of job {args.job}"
+            if args.job
+            else f"{relative} has no runs yet"
+        )
         return EXIT_OK
     output_console().print(runs_table(relative, page.runs))
     if page.next is not None:
@@ -187,12 +193,14 @@ COMMANDS = {
     "export": cmd_export,
     "prune": cmd_prune,
     "import": cmd_import,
+    "job": cmd_job,
+    "scheduler": cmd_scheduler,
 }
 
 
 def report_error(error: RunnableError) -> None:
     print(f"error: {error.message}", file=sys.stderr)
-    if isinstance(error, PipelineInvalid):
+    if isinstance(error, (PipelineInvalid, JobInvalid)):
         for problem in error.problems:
             print(f"  {problem}", file=sys.stderr)
     elif error.code == "structure_changed":

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from ..errors import RunNotFound
 from ..runs.comparison import compare_runs
-from .arguments import EXIT_OK, pipeline_argument
+from .arguments import EXIT_OK, CliError, pipeline_argument
 from .display import seconds
 from .following import manager_for
 
@@ -24,7 +24,16 @@ def cmd_compare(args: argparse.Namespace, root: Path) -> int:
     relative = pipeline_argument(args.pipeline, root)
     with manager_for(root) as manager:
         logs = []
-        for run_id in args.run_ids:
+        run_ids = list(args.run_ids)
+        if args.job is not None and not run_ids:  # the runs of the job's latest job run
+            runs = manager.list_runs(relative, job=args.job).runs
+            latest = max((run.job.job_run for run in runs if run.job), default=None)
+            run_ids = [r.run_id for r in reversed(runs) if r.job and r.job.job_run == latest]
+            if not run_ids:
+                raise RunNotFound(f"job {args.job} of {relative} has no runs yet")
+        elif args.job is not None:
+            raise CliError("give run ids or --job NAME, not both")
+        for run_id in run_ids:
             log = manager.get(run_id)
             if not manager.is_run_of(relative, log.run_id):
                 raise RunNotFound(f"run {run_id} is not a run of {relative}")

@@ -7,6 +7,7 @@ the run log records.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any, TextIO
 
@@ -177,7 +178,11 @@ def runs_table(pipeline: str, logs: list[RunSummary]) -> Table:
         table.add_column(column, no_wrap=True)
     table.add_column("selection", overflow="fold")
     table.add_column("steps", overflow="fold")
+    with_jobs = any(log.job is not None for log in logs)
+    if with_jobs:
+        table.add_column("job: grid point", overflow="fold")
     for log in logs:
+        job = [job_text(log)] if with_jobs else []
         table.add_row(
             log.run_id,
             styled(log.status),
@@ -185,8 +190,17 @@ def runs_table(pipeline: str, logs: list[RunSummary]) -> Table:
             seconds(run_duration(log)),
             selection_text(log),
             counts_text(log.counts),
+            *job,
         )
     return table
+
+
+def job_text(log: RunSummary) -> str:
+    """`sweep: alpha=0.1 depth=3` for a job's run, "" for another."""
+    if log.job is None:
+        return ""
+    point = " ".join(f"{name}={json.dumps(value)}" for name, value in log.job.grid_point.items())
+    return f"{log.job.id}: {point}".rstrip(": ") if point else log.job.id
 
 
 def run_summary(log: RunLog, absolute: dict[str, Any]) -> Group:

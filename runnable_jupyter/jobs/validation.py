@@ -203,7 +203,7 @@ def _selection_problems(data: Mapping[str, Any], pipeline: Pipeline) -> list[Pro
             problems.append(
                 Problem(
                     pointer("steps", index),
-                    step,
+                    None,
                     f"unknown step {step!r}: {fix} (steps: {listed})",
                 )
             )
