@@ -2,6 +2,7 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { catalogPlugins } from './catalog';
 import { editorPlugins } from './editor';
+import { importPlugins } from './importing';
 import { runPlugins } from './runs';
 import { serverCheckPlugin } from './serverCheck';
 import { skipCellPlugins } from './skipCells';
@@ -9,6 +10,7 @@ import { skipCellPlugins } from './skipCells';
 const plugins: JupyterFrontEndPlugin<any>[] = [
   serverCheckPlugin,
   ...editorPlugins,
+  ...importPlugins,
   ...runPlugins,
   ...catalogPlugins,
   ...skipCellPlugins
