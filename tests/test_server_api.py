@@ -241,6 +241,7 @@ async def test_list_runs_summarizes_recorded_runs_newest_first(jp_fetch, jp_root
         "selection": [],
         "mode": "all",
         "counts": {"failed": 1},
+        "job": None,
     }
 
 

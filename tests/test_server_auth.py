@@ -15,7 +15,7 @@ from server_support import files_under, write_pipeline
 from runnable_jupyter.server.app import API_PREFIX
 from runnable_jupyter.server.handlers import BaseHandler
 
-SAMPLE_IDS = {"run_id": "20260101T000000-abcdef", "step_id": "a"}
+SAMPLE_IDS = {"run_id": "20260101T000000-abcdef", "step_id": "a", "job_id": "sweep"}
 VERBS = ("get", "post", "put", "patch", "delete", "head")
 
 
@@ -60,7 +60,7 @@ def registered_routes(serverapp: Any) -> list[tuple[str, str, str]]:
 
 
 async def request(jp_fetch: Any, verb: str, path: str, pipeline: str, **kwargs: Any) -> Any:
-    body = json.dumps({"pipeline": pipeline}) if verb == "POST" else None
+    body = json.dumps({"pipeline": pipeline}) if verb in ("POST", "PATCH") else None
     return await jp_fetch(
         *path.lstrip("/").split("/"),
         method=verb,
@@ -86,6 +86,13 @@ def test_the_walk_covers_every_route_of_the_api(jp_serverapp):
         ("GET", f"{api}/catalog"),
         ("GET", f"{api}/compare"),
         ("GET", f"{api}/catalog/preview"),
+        ("GET", f"{api}/jobs"),
+        ("POST", f"{api}/jobs"),
+        ("GET", f"{api}/jobs/(?P<job_id>[^/]+)"),
+        ("PATCH", f"{api}/jobs/(?P<job_id>[^/]+)"),
+        ("DELETE", f"{api}/jobs/(?P<job_id>[^/]+)"),
+        ("POST", f"{api}/jobs/(?P<job_id>[^/]+)/run"),
+        ("POST", f"{api}/jobs/(?P<job_id>[^/]+)/cancel"),
         ("POST", f"{api}/import"),
     }
 
@@ -123,6 +130,12 @@ async def test_every_route_asks_the_authorizer_about_runnable_and_obeys_a_refusa
         ("GET", "catalog"): "read",
         ("GET", "compare"): "read",
         ("GET", "preview"): "read",
+        ("GET", "jobs"): "read",
+        ("POST", "jobs"): "execute",
+        ("GET", "sweep"): "read",
+        ("PATCH", "sweep"): "write",
+        ("DELETE", "sweep"): "write",
+        ("POST", "run"): "execute",
         ("POST", "import"): "write",
     }
     for verb, _, path in registered_routes(jp_serverapp):

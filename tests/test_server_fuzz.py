@@ -75,6 +75,7 @@ AUTHORIZATION = f"token {TOKEN}"
 API = "/runnable-jupyter/api"
 PIPELINE = "x.pipeline.json"
 STEP = "a"
+JOB = "sweep"  # a job of the pipeline: one run, so fuzzed job runs stay cheap
 PAST_RUN_ID = "20240101T000000-0a1b2c"  # fixed: the generators are built at collection time
 CHECKS = [
     not_a_server_error,
@@ -125,7 +126,7 @@ def _with_known(value: Any, known: dict[str, Any]) -> Any:
 def before_generate_path_parameters(
     context: schemathesis.HookContext, strategy: st.SearchStrategy[Any]
 ) -> Any:
-    return _now_and_then(strategy, {"run_id": PAST_RUN_ID, "step_id": STEP})
+    return _now_and_then(strategy, {"run_id": PAST_RUN_ID, "step_id": STEP, "job_id": JOB})
 
 
 @schema.hook
@@ -173,9 +174,12 @@ def write_step_notebook(path: Path) -> None:
 
 
 def write_workspace(root: Path) -> None:
-    """`x.pipeline.json`: one step, `a`, running a notebook that prints a line; and a failed
-    run of it, `PAST_RUN_ID`, with its log (reads find data, and a retry has work to do)."""
+    """`x.pipeline.json`: one step, `a`, running a notebook that prints a line; a failed run of
+    it, `PAST_RUN_ID`, with its log (reads find data, and a retry has work to do); a job of it,
+    `JOB`, without a grid."""
     pipeline = write_step_pipeline(root, {STEP: {}}, write_step_notebook, name="x")
+    (root / "x.jobs").mkdir()
+    (root / "x.jobs" / f"{JOB}.job.json").write_text('{"version": 1, "parameters": {"name": "j"}}')
     store = RunStore(root / "x.runs")
     run_dir = store.run_dir(PAST_RUN_ID)
     run_dir.mkdir(parents=True)
@@ -247,6 +251,7 @@ def start_server(tmp: Path) -> Server:
                 "--ServerApp.allow_root=True",  # containers run tests as root
                 "--ServerApp.jpserver_extensions={'runnable_jupyter': True}",
                 f"--RunnableJupyterApp.default_timeout_s={STEP_TIMEOUT_S}",
+                "--RunnableJupyterApp.job_max_grid_size=4",  # fuzzed sweeps stay small
             ],
             cwd=tmp,
             env=env,
@@ -281,6 +286,8 @@ def finish_runs(server: Server) -> None:
         if not going:
             return
         assert time.monotonic() < give_up, f"runs {going} still going after being cancelled"
+        for job in server.get("/jobs", pipeline=PIPELINE).json()["jobs"]:  # no more job runs
+            server.post(f"/jobs/{job['id']}/cancel?pipeline={PIPELINE}")
         for run_id in going:
             server.post(f"/runs/{run_id}/cancel")
         time.sleep(0.5)

@@ -2,7 +2,8 @@
 
 One `RunManager` per server, rooted at the server's root_dir. At start-up, runs left `running`
 by a server that died become `interrupted` (they can be retried); at shutdown, runs in progress
-are cancelled and their kernels stopped. Run events go out on the server's event bus.
+are cancelled and their kernels stopped. Run events go out on the server's event bus. The
+scheduler loop of jobs (`jobs.scheduler`) starts with the extension and stops with it.
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Float, Int, List, TraitError, Unicode, validate
+from traitlets import Bool, Float, Int, List, TraitError, Unicode, validate
 
 from ..errors import PathOutsideRoot
+from ..jobs.model import DEFAULT_MAX_GRID_SIZE
+from ..jobs.scheduler import DEFAULT_INTERVAL_S, Scheduler, SchedulerLoop
+from ..jobs.service import JobService
 from ..paths import resolve_inside
 from ..pipeline.model import DEFAULT_OUTPUT_LIMIT_MB, MAX_OUTPUT_LIMIT_MB, MAX_TIMEOUT_S
 from ..runs.manager import RunManager
@@ -22,6 +26,7 @@ from ..runs.retention import RetentionPolicy
 from .events import EventForwarder
 from .handlers import MANAGER_SETTING, BaseHandler, UnknownRouteHandler, VersionHandler
 from .import_handlers import IMPORT_ROUTES
+from .jobs_handlers import JOB_ROUTES, JOBS_SETTING, SCHEDULER_SETTING
 from .runs_handlers import RUN_ROUTES
 
 API_PREFIX = "runnable-jupyter/api"
@@ -29,6 +34,7 @@ ROUTES: list[tuple[str, type[BaseHandler]]] = [
     ("/version", VersionHandler),
     *RUN_ROUTES,
     *IMPORT_ROUTES,
+    *JOB_ROUTES,
 ]
 UNKNOWN_ROUTE: tuple[str, type[BaseHandler]] = (f"/{API_PREFIX}/.*", UnknownRouteHandler)
 
@@ -102,11 +108,35 @@ class RunnableJupyterApp(ExtensionApp):
         "beyond it is dropped with a marker (a pipeline's settings.output_limit_mb wins).",
     )
 
-    @validate("max_parallel", "max_runs_per_pipeline")
+    job_max_grid_size = Int(
+        DEFAULT_MAX_GRID_SIZE,
+        config=True,
+        help="Most runs one job's parameter grid may make; a bigger grid is refused (job_invalid).",
+    )
+    scheduler_enabled = Bool(
+        True,
+        config=True,
+        help="Run the workspace's scheduled jobs while the server runs (a due time fires once "
+        "even beside `runnable-jupyter scheduler`).",
+    )
+    scheduler_interval_s = Float(
+        DEFAULT_INTERVAL_S,
+        config=True,
+        help="The scheduler looks for new and changed jobs at least this often, in seconds.",
+    )
+
+    @validate("max_parallel", "max_runs_per_pipeline", "job_max_grid_size")
     def _positive_parallelism(self, proposal: dict[str, Any]) -> int | None:
         value = proposal["value"]
         if value is not None and value < 1:
             raise TraitError(f"{proposal['trait'].name} must be at least 1, not {value}")
+        return value  # type: ignore[no-any-return]
+
+    @validate("scheduler_interval_s")
+    def _sensible_interval(self, proposal: dict[str, Any]) -> float:
+        value = proposal["value"]
+        if not 1 <= value <= 3600:
+            raise TraitError(f"scheduler_interval_s must be from 1 to 3600 seconds, not {value}")
         return value  # type: ignore[no-any-return]
 
     @validate("default_timeout_s")
@@ -172,13 +202,28 @@ class RunnableJupyterApp(ExtensionApp):
                 ", ".join(interrupted),
             )
         self.settings[MANAGER_SETTING] = self.run_manager
+        self.job_service = JobService(self.run_manager, max_grid=self.job_max_grid_size)
+        self.settings[JOBS_SETTING] = self.job_service
+        self.scheduler_loop = SchedulerLoop(
+            Scheduler(self.job_service), interval_s=self.scheduler_interval_s
+        )
+        self.settings[SCHEDULER_SETTING] = self.scheduler_loop
+        if self.scheduler_enabled:
+            self.scheduler_loop.start()
 
     def initialize_handlers(self) -> None:
         self.handlers.extend((f"/{API_PREFIX}{route}", handler) for route, handler in ROUTES)
         self.handlers.append(UNKNOWN_ROUTE)  # last: only what no route above matched
 
     async def stop_extension(self) -> None:
-        """Cancel runs in progress and stop their kernels before the server goes away."""
+        """Stop the scheduler, cancel job runs and runs in progress and stop their kernels
+        before the server goes away."""
+        loop = getattr(self, "scheduler_loop", None)
+        if loop is not None:
+            await asyncio.to_thread(loop.stop)
+        jobs = getattr(self, "job_service", None)
+        if jobs is not None:
+            await asyncio.to_thread(jobs.runner.shutdown)
         manager = getattr(self, "run_manager", None)
         if manager is not None:
             await asyncio.to_thread(manager.shutdown)

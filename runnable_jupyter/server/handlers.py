@@ -40,6 +40,9 @@ STATUS_BY_CODE = {
     "run_in_progress": 409,
     "structure_changed": 409,
     "output_exists": 409,
+    "job_invalid": 400,
+    "job_not_found": 404,
+    "job_exists": 409,
     "shutting_down": 503,
 }
 UNMAPPED_ERROR_STATUS = 500  # a domain error the API does not expect (e.g. catalog_error)

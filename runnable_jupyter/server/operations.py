@@ -17,6 +17,7 @@ from ..catalog.listing import catalog_entries, run_catalog
 from ..catalog.preview import find_version, preview
 from ..catalog.version_store import VersionStore
 from ..errors import BadRequest, PathOutsideRoot, PipelineInvalid, RunNotFound
+from ..jobs.validation import check_job_name
 from ..json_documents import load_json
 from ..pipeline.migrations import migrate
 from ..pipeline.validation import validate_document, validate_file
@@ -173,17 +174,24 @@ MAX_LIST_LIMIT = 1000
 
 
 def list_runs(
-    ws: Workspace, pipeline: str | None, limit: str | None = None, before: str | None = None
+    ws: Workspace,
+    pipeline: str | None,
+    limit: str | None = None,
+    before: str | None = None,
+    job: str | None = None,
 ) -> dict[str, Any]:
     """A page of the pipeline's runs, newest first: those after the run `before` (a cursor: the
-    previous page's `next`), at most `limit`; `next` is null on the last page."""
+    previous page's `next`), at most `limit`, only the job's with `job`; `next` is null on the
+    last page."""
     if pipeline is None:
         raise BadRequest("say which pipeline's runs to list: GET runs?pipeline=<path>")
     size = _limit(limit)
     if before is not None:
         check_run_id(before)
+    if job is not None:
+        check_job_name(job)
     path = ws.confine(pipeline, "pipeline")
-    page = ws.manager.list_runs(ws.relative(path), limit=size, before=before)
+    page = ws.manager.list_runs(ws.relative(path), limit=size, before=before, job=job)
     return {"runs": [summary.model_dump(mode="json") for summary in page.runs], "next": page.next}
 
 

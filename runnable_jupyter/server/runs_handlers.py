@@ -46,7 +46,8 @@ class RunsHandler(WorkspaceHandler):
     @authorized
     async def get(self) -> None:
         pipeline, limit, before = self.query("pipeline"), self.query("limit"), self.query("before")
-        self.reply(200, await self.call(operations.list_runs, pipeline, limit, before))
+        answer = await self.call(operations.list_runs, pipeline, limit, before, self.query("job"))
+        self.reply(200, answer)
 
     @tornado.web.authenticated
     @authorized("execute")
