@@ -80,7 +80,7 @@ def read_elyra(
     report.note(
         "editor data",
         "canvas layout (zoom, icons, port definitions), ids and json_schema are the editor's "
-        "own and not carried over; node positions are",
+        "own and not carried over; node positions are kept",
     )
     return draft
 

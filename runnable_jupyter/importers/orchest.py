@@ -69,7 +69,7 @@ def read_orchest(
             report.unmapped(f"step {key}", f"{shown(raw)} is not a step object: skipped")
     report.note(
         "editor data",
-        "uuids and display names are Orchest's own and not carried over; positions are",
+        "uuids and display names are Orchest's own and not carried over; positions are kept",
     )
     return draft
 
