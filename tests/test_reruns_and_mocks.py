@@ -114,7 +114,7 @@ def test_a_mocked_step_stands_in_with_its_files(manager: RunManager, tmp_path: P
     [
         ({"nope": "mocks"}, UnknownStep, "has no such step"),
         ({"a": "/etc"}, PathOutsideRoot, "outside the workspace root"),
-        ({"a": "../elsewhere"}, PathOutsideRoot, ""),
+        ({"a": "../elsewhere"}, PathOutsideRoot, "leaves the workspace root"),
         ({"a": "missing"}, BadRequest, "does not exist"),
         ({"a": "empty"}, BadRequest, "holds no file"),
     ],
