@@ -22,6 +22,46 @@ skip_iri_format_checker()
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
 
+# --- spreading the modules over the xdist workers ----------------------------------------------
+#
+# addopts: `-n 3 --dist loadfile --no-loadscope-reorder`. Each module runs on one worker (its
+# module-scoped pools, kernels and example run are made once), and the workers take the modules in
+# the order below, the slowest first, so that none of them starts last and keeps the others
+# waiting; the quick ones (not listed) fill the end. (xdist would order them by number of tests:
+# test_packaging's two tests would come last.) Three workers on two cores: the modules waiting on
+# kernels, sleeps and timeouts leave CPU another worker uses; a fourth worker costs its start-up
+# and collection (~7 s of CPU) and gained nothing measurable. Seconds per module, roughly, on one
+# worker of that run (`pytest --durations=0`, summed per module); only their order matters.
+SLOW_MODULES = {
+    "test_example.py": 145,
+    "test_cli.py": 115,
+    "test_packaging.py": 110,
+    "test_faults.py": 110,
+    "test_caching.py": 100,
+    "test_local_executor.py": 95,
+    "test_reruns_and_mocks.py": 80,
+    "test_runner.py": 65,
+    "test_server_runs.py": 60,
+    "test_malformed_inputs.py": 55,
+    "test_step_execution.py": 45,
+    "test_export_script.py": 40,
+    "test_conformance.py": 40,
+    "test_isolated_runs.py": 40,
+    "test_output_limit.py": 35,
+    "test_server_api.py": 15,
+    "test_step_env.py": 12,
+    "test_server_fuzz.py": 10,
+    "test_run_ownership.py": 10,
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not hasattr(config, "workerinput"):
+        return  # not an xdist worker: the usual order (each worker must collect the same one)
+    # A stable sort: each module's tests stay together and in their order.
+    items.sort(key=lambda item: -SLOW_MODULES.get(item.path.name, 0))
+
+
 @pytest.fixture
 def jp_server_config(jp_server_config):  # type: ignore[no-untyped-def]
     """Every server test runs with the runnable_jupyter server extension enabled."""
