@@ -18,23 +18,22 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import BadRequest, PipelineNotFound, RunInProgress, RunNotFound, ServiceUnavailable
+from ..errors import BadRequest, RunInProgress, ServiceUnavailable
 from ..executors.interface import Executor
 from ..pipeline import graph
 from ..pipeline.graph import Mode
 from ..pipeline.model import DEFAULT_OUTPUT_LIMIT_MB, Pipeline
 from ..pipeline.validation import load_pipeline
-from ..runlog.models import JobLink, RunLog, RunSummary, new_run_id
-from ..runlog.ownership import RunOwnership, is_owned
+from ..runlog.models import JobLink, RunLog, new_run_id
+from ..runlog.ownership import RunOwnership
 from ..runlog.store import RunStore, check_run_id
 from .active_run import RunContext, RunExecution
 from .events import RunEvent
-from .listing import RunPage, page_of
+from .history import RunHistory
+from .listing import RunPage
 from .locations import Locations
 from .planning import (
-    UNFINISHED_RUN,
     checked_overrides,
-    mark_log_interrupted,
     new_run_log,
     reset_for_retry,
     retry_plan,
@@ -85,6 +84,7 @@ class RunManager:
         self._ownerships: dict[str, RunOwnership] = {}  # run id -> the lock this process holds
         self._ended = threading.Condition(self._lock)  # notified whenever a run ends here
         self._closed = False
+        self.history = RunHistory(self.locations, self._lock, self._active)
 
     # --- starting ---------------------------------------------------------------------------
 
@@ -301,24 +301,10 @@ class RunManager:
             self._ended.wait_for(lambda: any(r not in self._active for r in run_ids), timeout)
             return [run_id for run_id in run_ids if run_id not in self._active]
 
-    def get(self, run_id: str) -> RunLog:
-        check_run_id(run_id)
-        with self._lock:
-            run = self._active.get(run_id)
-            if run is not None:
-                return run.log.model_copy(deep=True)
-        runs_dir = self.locations.runs_dir_of(run_id)
-        if runs_dir is None:
-            raise RunNotFound(f"no run {run_id} in this workspace", {"run_id": run_id})
-        return self._as_seen(RunStore(runs_dir), RunStore(runs_dir).load(run_id))
+    # --- reading: runs as they stand (see `history`) ------------------------------------------
 
-    def _as_seen(self, store: RunStore, log: RunLog) -> RunLog:
-        """A log read from disk as it stands: recorded as in progress, not run here, and with no
-        live owner anywhere, its run was interrupted (its process died)."""
-        if log.status in UNFINISHED_RUN and log.run_id not in self._active:
-            if not is_owned(store.run_dir(log.run_id)):
-                mark_log_interrupted(log)
-        return log
+    def get(self, run_id: str) -> RunLog:
+        return self.history.get(run_id)
 
     def list_runs(
         self,
@@ -327,33 +313,7 @@ class RunManager:
         before: str | None = None,
         job: str | None = None,
     ) -> RunPage:
-        """A page of the pipeline's runs, newest first (see `listing.page_of`), as they are now:
-        read from the run index, with runs in progress from memory or their run logs; with
-        `job`, only the runs of that job."""
-        pipeline_path, rel = self.locations.pipeline(pipeline)
-        runs_dir = self.locations.runs_dir(pipeline_path, rel)
-        if not pipeline_path.is_file() and not runs_dir.is_dir():
-            what = "is a folder, not a pipeline file" if pipeline_path.is_dir() else "not found"
-            raise PipelineNotFound(f"pipeline {rel} {what} in the workspace", {"path": rel})
-        store = RunStore(runs_dir)
-
-        def as_seen(summary: RunSummary) -> RunSummary:
-            with self._lock:
-                self.locations.remember(summary.run_id, runs_dir)
-                run = self._active.get(summary.run_id)
-                if run is not None:
-                    return RunSummary.of(run.log)
-            if summary.status not in UNFINISHED_RUN:
-                return summary
-            try:  # in progress elsewhere, or its process died: the run log says which
-                return RunSummary.of(self._as_seen(store, store.load(summary.run_id)))
-            except (OSError, ValueError):
-                return summary
-
-        documents = store.summaries()
-        if job is not None:
-            documents = [doc for doc in documents if (doc.get("job") or {}).get("id") == job]
-        return page_of(documents, limit, before, as_seen)
+        return self.history.page(pipeline, limit, before, job)
 
     def catalog_dir(self, pipeline: str) -> Path:
         """The pipeline's catalog folder (where this manager's runs read and write it)."""
@@ -363,35 +323,10 @@ class RunManager:
         )
 
     def is_run_of(self, pipeline: str, run_id: str) -> bool:
-        """Whether `run_id` is a run of `pipeline` (its run log is in the pipeline's runs)."""
-        pipeline_path, rel = self.locations.pipeline(pipeline)
-        return RunStore(self.locations.runs_dir(pipeline_path, rel)).exists(check_run_id(run_id))
+        return self.history.is_run_of(pipeline, run_id)
 
     def mark_interrupted(self) -> list[str]:
-        """Runs recorded as pending/running that no manager drives (a crash): `interrupted`."""
-        marked = []
-        for runs_dir in self.locations.all_runs_dirs():
-            store = RunStore(runs_dir)
-            for summary in store.summaries():  # the index: only unfinished run logs are read
-                if summary["status"] not in UNFINISHED_RUN:
-                    continue
-                with self._lock:
-                    if summary["run_id"] in self._active:
-                        continue
-                    try:
-                        log = store.load(summary["run_id"])
-                    except (OSError, ValueError) as error:
-                        logger.warning("cannot read run %s: %s", summary["run_id"], error)
-                        continue
-                    if log.status not in UNFINISHED_RUN:
-                        continue
-                    if is_owned(store.run_dir(log.run_id)):
-                        continue  # another process (a CLI run, another server) drives it
-                    mark_log_interrupted(log)
-                    store.save(log)
-                    self.locations.remember(log.run_id, runs_dir)
-                marked.append(log.run_id)
-        return marked
+        return self.history.mark_interrupted()
 
     def shutdown(self) -> None:
         """Cancel runs in progress, wait for them, and stop the executor if this manager made it."""
