@@ -1,5 +1,6 @@
 /**
  * The pipeline's runs, newest first; picking one shows its step states on the panel and graph.
+ * With `onCompare`, each run has a checkbox and two or more checked runs can be compared.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
@@ -28,14 +29,37 @@ export interface IRunHistoryProps {
   runs: ReadonlyArray<IRunSummary>;
   shownRunId: string | null;
   onShow(runId: string): void;
+  /** Compare the checked runs (the compare view of the Jobs plugin); no checkboxes without. */
+  onCompare?(runIds: string[]): void;
   trans: TranslationBundle;
 }
 
 export function RunHistory(props: IRunHistoryProps): JSX.Element {
-  const { runs, trans } = props;
+  const { runs, trans, onCompare } = props;
+  const [checked, setChecked] = React.useState<ReadonlySet<string>>(new Set());
+  const compared = runs.filter(run => checked.has(run.run_id));
+  const toggle = (runId: string, on: boolean) => {
+    const next = new Set(checked);
+    if (on) {
+      next.add(runId);
+    } else {
+      next.delete(runId);
+    }
+    setChecked(next);
+  };
   return (
     <div className="jp-runnable-run-history">
-      <h3 className="jp-runnable-run-section-title">{trans.__('History')}</h3>
+      <h3 className="jp-runnable-run-section-title">
+        {trans.__('History')}
+        {onCompare && compared.length >= 2 && (
+          <button
+            className="jp-runnable-link-button jp-runnable-run-history-compare"
+            onClick={() => onCompare(compared.map(run => run.run_id))}
+          >
+            {trans.__('Compare %1 runs', compared.length)}
+          </button>
+        )}
+      </h3>
       {runs.length === 0 ? (
         <p className="jp-runnable-run-empty">{trans.__('No runs yet.')}</p>
       ) : (
@@ -43,7 +67,26 @@ export function RunHistory(props: IRunHistoryProps): JSX.Element {
           {runs.map(run => {
             const selection = selectionText(run, trans);
             return (
-              <li key={run.run_id}>
+              <li
+                key={run.run_id}
+                className={
+                  onCompare ? 'jp-runnable-run-history-row' : undefined
+                }
+              >
+                {onCompare && (
+                  <input
+                    type="checkbox"
+                    className="jp-runnable-run-history-check"
+                    aria-label={trans.__(
+                      'Select run %1 to compare',
+                      run.run_id
+                    )}
+                    checked={checked.has(run.run_id)}
+                    onChange={event =>
+                      toggle(run.run_id, event.currentTarget.checked)
+                    }
+                  />
+                )}
                 <button
                   className={`jp-runnable-run-history-item${run.run_id === props.shownRunId ? ' jp-mod-selected' : ''}`}
                   data-run-id={run.run_id}

@@ -16,6 +16,9 @@ import { RunHistory } from './RunHistory';
 import { IStepActions, StepList } from './StepList';
 
 export const RUN_PANEL_ID = 'jp-runnable-run-panel';
+// Commands of the Jobs plugin (src/jobs), used when it is loaded.
+const OPEN_JOBS = 'runnable-jupyter:open-jobs';
+const COMPARE_RUNS = 'runnable-jupyter:compare-runs';
 
 interface IRunPanelViewProps {
   model: RunPanelModel;
@@ -42,12 +45,24 @@ function RunPanelView(props: IRunPanelViewProps): JSX.Element {
   const loadError = service.error(path);
   const latestRunId = history[0]?.run_id ?? null;
   const othersRunning = model.otherRunningRunIds;
+  const commands = props.commands;
+  const canCompare = commands.hasCommand(COMPARE_RUNS);
   return (
     <>
       <header className="jp-runnable-run-header">
         <h2 className="jp-runnable-run-title" title={path}>
           {PathExt.basename(path)}
         </h2>
+        {commands.hasCommand(OPEN_JOBS) && (
+          <button
+            className="jp-runnable-link-button jp-runnable-run-open-jobs"
+            data-command={OPEN_JOBS}
+            title={commands.caption(OPEN_JOBS, { path })}
+            onClick={() => void commands.execute(OPEN_JOBS, { path })}
+          >
+            {commands.label(OPEN_JOBS, { path })}
+          </button>
+        )}
         {shownRunId && (
           <div className="jp-runnable-run-shown" data-run-id={shownRunId}>
             {trans.__('Run %1', shownRunId)}
@@ -107,6 +122,11 @@ function RunPanelView(props: IRunPanelViewProps): JSX.Element {
         onShow={runId =>
           void service.showRun(path, runId).catch(() => undefined)
         }
+        onCompare={
+          canCompare
+            ? runIds => void commands.execute(COMPARE_RUNS, { path, runIds })
+            : undefined
+        }
         trans={trans}
       />
     </>
@@ -121,6 +141,12 @@ export class RunPanel extends ReactWidget {
     this.addClass('jp-runnable-run-panel');
     this.title.icon = runPanelIcon;
     this.title.caption = _options.trans.__('Pipeline Runs');
+    // The Jobs plugin may add its commands after this panel first rendered.
+    _options.commands.commandChanged.connect((_, change) => {
+      if (change.id === OPEN_JOBS || change.id === COMPARE_RUNS) {
+        this.update();
+      }
+    }, this);
   }
 
   protected render(): JSX.Element {
