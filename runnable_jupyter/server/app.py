@@ -27,6 +27,7 @@ from .events import EventForwarder
 from .handlers import MANAGER_SETTING, BaseHandler, UnknownRouteHandler, VersionHandler
 from .import_handlers import IMPORT_ROUTES
 from .jobs_handlers import JOB_ROUTES, JOBS_SETTING, SCHEDULER_SETTING
+from .run_artifacts import RunsFolderGuard
 from .runs_handlers import RUN_ROUTES
 
 API_PREFIX = "runnable-jupyter/api"
@@ -181,10 +182,14 @@ class RunnableJupyterApp(ExtensionApp):
             self.serverapp.event_logger, self.serverapp.io_loop, self.log
         )
         self.event_forwarder.register_schema()
+        runs_root = configured_folder(root, "runs_root", self.runs_root)
+        RunsFolderGuard(runs_root.relative_to(root).as_posix() if runs_root else None).install(
+            self.serverapp.contents_manager
+        )
         self.run_manager = RunManager(
             root=root,
             on_event=self.event_forwarder.forward,
-            runs_root=configured_folder(root, "runs_root", self.runs_root),
+            runs_root=runs_root,
             catalog_root=configured_folder(root, "catalog_root", self.catalog_root),
             max_parallel=self.max_parallel,
             skip_tags=self.skip_tags,
