@@ -1,7 +1,9 @@
-"""Stopping a step's kernel: process-group signals and the cancel/timeout watchdog.
+"""Stopping a step's kernel: signals to its processes and the cancel/timeout watchdog.
 
-jupyter_client starts each kernel in its own session, so the kernel's pid is also its process
-group id: signalling the group reaches the kernel and every process it started.
+A kernel's "process group" here is the kernel and every process it started. psutil finds them
+as the kernel's process tree on any OS; on POSIX, jupyter_client also starts each kernel in its
+own session (its pid is its process group id), and signalling that group reaches descendants
+that left the tree (a daemon that re-parented itself) as well.
 """
 
 from __future__ import annotations
@@ -32,13 +34,34 @@ def _leader_running(pid: int) -> bool:
         return False
 
 
-def signal_process_group(pgid: int, signum: int) -> bool:
-    """Send `signum` to a process group; False when the group no longer exists."""
+def _process_tree(pid: int) -> list[psutil.Process]:
     try:
-        os.killpg(pgid, signum)
-        return True
-    except (ProcessLookupError, PermissionError):
-        return False
+        leader = psutil.Process(pid)
+        return [leader, *leader.children(recursive=True)]
+    except psutil.Error:
+        return []
+
+
+def signal_process_group(pgid: int, signum: int) -> bool:
+    """Send `signum` (SIGTERM or SIGKILL) to the kernel `pgid` and every process it started;
+    False when none of them is left."""
+    found = False
+    for process in _process_tree(pgid):
+        try:
+            if signum == signal.SIGKILL:
+                process.kill()  # TerminateProcess where there is no SIGKILL
+            else:
+                process.send_signal(signum)
+            found = True
+        except psutil.Error:
+            pass
+    if hasattr(os, "killpg"):
+        try:
+            os.killpg(pgid, signum)
+            found = True
+        except (ProcessLookupError, PermissionError):
+            pass
+    return found
 
 
 def kill_process_group(pgid: int | None) -> None:
