@@ -94,6 +94,8 @@ def test_the_walk_covers_every_route_of_the_api(jp_serverapp):
         ("POST", f"{api}/jobs/(?P<job_id>[^/]+)/run"),
         ("POST", f"{api}/jobs/(?P<job_id>[^/]+)/cancel"),
         ("POST", f"{api}/import"),
+        ("GET", f"{api}/parameters"),
+        ("GET", f"{api}/schedule"),
     }
 
 
@@ -137,6 +139,8 @@ async def test_every_route_asks_the_authorizer_about_runnable_and_obeys_a_refusa
         ("DELETE", "sweep"): "write",
         ("POST", "run"): "execute",
         ("POST", "import"): "write",
+        ("GET", "parameters"): "read",
+        ("GET", "schedule"): "read",
     }
     for verb, _, path in registered_routes(jp_serverapp):
         RefusingAuthorizer.asked.clear()

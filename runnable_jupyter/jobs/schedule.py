@@ -65,6 +65,18 @@ def next_due(schedule: Schedule, now: datetime) -> datetime:
     return found.astimezone(timezone.utc)
 
 
+def upcoming(schedule: Schedule, now: datetime, count: int) -> list[datetime]:
+    """The next `count` due times after `now`, in the schedule's time zone (what `next_due`,
+    and so the scheduler, would fire: the job form's preview)."""
+    zone = time_zone(schedule.timezone)
+    times: list[datetime] = []
+    moment = now
+    for _ in range(count):
+        moment = next_due(schedule, moment)
+        times.append(moment.astimezone(zone))
+    return times
+
+
 class Action(str, Enum):
     wait = "wait"  # nothing is due
     fire = "fire"  # run the job for `due`

@@ -87,7 +87,7 @@ def job_problems(
     if isinstance(data, dict):
         problems += _parameter_problems(data.get("parameters"), ("parameters",))
         problems += _grid_problems(data.get("grid"), max_grid)
-        problems += _schedule_problems(data.get("schedule"))
+        problems += schedule_problems(data.get("schedule"))
         if pipeline is not None:
             problems += _selection_problems(data, pipeline)
     unique = list(dict.fromkeys(problems))
@@ -172,7 +172,8 @@ def _too_large(size: int, max_grid: int, sizes: str) -> Problem:
     )
 
 
-def _schedule_problems(schedule: Any) -> list[Problem]:
+def schedule_problems(schedule: Any) -> list[Problem]:
+    """What is wrong with a job's `schedule` object besides its shape (the schema's)."""
     if not isinstance(schedule, dict):
         return []
     problems = []

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import BadRequest
+from ..jobs.model import DEFAULT_TIMEZONE, Schedule
+from ..jobs.schedule import upcoming
 from ..jobs.service import JobService
-from ..jobs.validation import check_job_name
+from ..jobs.validation import check_job_name, schedule_problems
 from .job_bodies import JOB_FIELDS, CreateJobBody, JobChangesBody
 from .operations import Workspace, _refuse_hidden_files_named_by
 
@@ -80,3 +82,42 @@ def run_job(ws: JobsWorkspace, job_id: str, pipeline: str | None) -> dict[str, A
 def cancel_job(ws: JobsWorkspace, job_id: str, pipeline: str | None) -> dict[str, Any]:
     check_job_name(job_id)
     return ws.jobs.cancel(ws.pipeline(pipeline, f"POST jobs/{job_id}/cancel"), job_id)
+
+
+MAX_PREVIEWED = 20  # due times a schedule preview lists at most
+
+
+def schedule_preview(
+    ws: JobsWorkspace, cron: str | None, timezone: str | None, count: str | None
+) -> dict[str, Any]:
+    """The next due times of a cron expression in a time zone, computed as the scheduler does
+    (the New Job form's preview never disagrees with what fires)."""
+    if cron is None or not cron.strip():
+        raise BadRequest(
+            "say which schedule to preview: GET schedule?cron=<expression>[&timezone=<zone>]",
+            {"field": "cron"},
+        )
+    zone = DEFAULT_TIMEZONE if timezone is None or timezone == "" else timezone
+    how_many = _count(count)
+    for problem in schedule_problems({"cron": cron, "timezone": zone}):
+        field = problem.pointer.rsplit("/", 1)[-1]
+        raise BadRequest(problem.message, {"field": field})
+    schedule = Schedule(cron=cron, timezone=zone)
+    times = upcoming(schedule, ws.jobs.clock(), how_many)
+    return {"cron": cron, "timezone": zone, "next": [moment.isoformat() for moment in times]}
+
+
+def _count(value: str | None) -> int:
+    if value is None or value == "":
+        return 3
+    # ASCII digits, and few of them (int() of thousands of digits is slow, then refused).
+    digits = value.lstrip("0") or "0"
+    if not (value.isascii() and value.isdigit() and len(digits) <= 2) or not (
+        1 <= int(digits) <= MAX_PREVIEWED
+    ):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        raise BadRequest(
+            f"count must be a whole number from 1 to {MAX_PREVIEWED}, not '{shown}'",
+            {"field": "count"},
+        )
+    return int(digits)

@@ -94,9 +94,22 @@ class JobCancelHandler(JobsBaseHandler):
         self.reply(202, await self.call(job_operations.cancel_job, job_id, self.pipeline()))
 
 
+class ScheduleHandler(JobsBaseHandler):
+    """`GET schedule?cron=&timezone=&count=`: the next due times, for the New Job form."""
+
+    @tornado.web.authenticated
+    @authorized("read")
+    async def get(self) -> None:
+        args = [self.get_query_argument(name, None, strip=False) for name in QUERY]
+        self.reply(200, await self.call(job_operations.schedule_preview, *args))
+
+
+QUERY = ("cron", "timezone", "count")
+
 JOB_ROUTES: list[tuple[str, type[BaseHandler]]] = [
     ("/jobs", JobsHandler),
     (f"/jobs/{JOB_ID_GROUP}", JobHandler),
     (f"/jobs/{JOB_ID_GROUP}/run", JobRunHandler),
     (f"/jobs/{JOB_ID_GROUP}/cancel", JobCancelHandler),
+    ("/schedule", ScheduleHandler),
 ]

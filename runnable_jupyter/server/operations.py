@@ -20,10 +20,11 @@ from ..errors import BadRequest, PathOutsideRoot, PipelineInvalid, RunNotFound
 from ..jobs.validation import check_job_name
 from ..json_documents import load_json
 from ..pipeline.migrations import migrate
-from ..pipeline.validation import validate_document, validate_file
+from ..pipeline.validation import load_pipeline, validate_document, validate_file
 from ..runlog.models import RunLog
 from ..runlog.store import check_run_id
 from ..runs.comparison import MAX_COMPARED, compare_runs
+from ..runs.declared_parameters import declared_parameters
 from ..runs.manager import RunManager
 from .bodies import RetryBody, StartRunBody, ValidateBody
 from .confinement import (
@@ -107,6 +108,16 @@ def _refuse_hidden_files_named_by(ws: Workspace, pipeline_path: Path) -> None:
     problems = hidden_problems_of_file(pipeline_path, ws.root)
     if problems:
         raise PipelineInvalid(ws.relative(pipeline_path), problems)
+
+
+def parameters(ws: Workspace, pipeline: str | None) -> dict[str, Any]:
+    """The parameters the pipeline's notebooks declare, typed (`runs.declared_parameters`)."""
+    if pipeline is None:
+        raise BadRequest("say which pipeline's parameters: GET parameters?pipeline=<path>")
+    path = ws.confine(pipeline, "pipeline")
+    _refuse_hidden_files_named_by(ws, path)
+    model = load_pipeline(path, ws.root)
+    return {"pipeline": ws.relative(path)} | declared_parameters(ws.root, path, model)
 
 
 # --- runs ----------------------------------------------------------------------------------------

@@ -102,6 +102,13 @@ class CatalogPreviewHandler(WorkspaceHandler):
         self.reply(200, await self.call(operations.catalog_preview, *args))
 
 
+class ParametersHandler(WorkspaceHandler):
+    @tornado.web.authenticated
+    @authorized("read")
+    async def get(self) -> None:
+        self.reply(200, await self.call(operations.parameters, self.query("pipeline")))
+
+
 class CompareHandler(WorkspaceHandler):
     @tornado.web.authenticated
     @authorized("read")
@@ -112,6 +119,7 @@ class CompareHandler(WorkspaceHandler):
 
 RUN_ROUTES: list[tuple[str, type[BaseHandler]]] = [
     ("/validate", ValidateHandler),
+    ("/parameters", ParametersHandler),
     ("/runs", RunsHandler),
     (f"/runs/{RUN_ID_GROUP}", RunHandler),
     (f"/runs/{RUN_ID_GROUP}/steps/{STEP_ID_GROUP}/log", StepLogHandler),
