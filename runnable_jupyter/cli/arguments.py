@@ -15,6 +15,7 @@ from ..json_documents import JsonTooDeep, load_json
 from ..paths import check_path_text
 from ..pipeline.graph import Mode
 from ..pipeline.model import MAX_TIMEOUT_S
+from .executor_arguments import add_executor_arguments
 from .importing import add_import_arguments
 from .job_arguments import add_job_arguments, add_scheduler_arguments
 from .prune import add_prune_arguments
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not execute STEP: the files in PATH (a folder, or one file) are its outputs "
         "in this run, downstream steps read them (repeatable)",
     )
+    add_executor_arguments(run)
 
     rerun = command(
         "rerun", "start a new run with a past run's parameters and catalog inputs, exactly"
@@ -80,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     rerun.add_argument("pipeline", metavar="PIPELINE")
     rerun.add_argument("run_id", metavar="RUN_ID")
     add_selection_arguments(rerun)
+    add_executor_arguments(rerun)
 
     export = command("export", "the pipeline as a standalone papermill script")
     export.add_argument("format", choices=["script"], help="what to export to")
@@ -119,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     retry.add_argument(
         "--force", action="store_true", help="retry even if the pipeline's structure changed"
     )
+    add_executor_arguments(retry)
     add_prune_arguments(command("prune", "delete old finished runs (never one in progress)"))
     add_import_arguments(
         command("import", "convert an Elyra or Orchest pipeline to NAME.pipeline.json")

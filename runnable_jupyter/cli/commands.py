@@ -35,7 +35,7 @@ from .catalog_listing import cmd_catalog
 from .comparing import cmd_compare
 from .display import run_summary, runs_table
 from .exporting import cmd_export
-from .following import follower, manager_for
+from .following import chosen_executor, follower, manager_for
 from .importing import cmd_import
 from .jobs import cmd_job
 from .prune import prune_policy
@@ -66,7 +66,8 @@ def cmd_run(args: argparse.Namespace, root: Path) -> int:
     parameters = parse_parameters(args.parameter)
     relative = pipeline_argument(args.pipeline, root)
     mode, mocks = selection_mode(args), parse_mocks(args.mock)
-    with follower(root, args.max_parallel, args.timeout) as (follow, manager):
+    executor = chosen_executor(args, args.max_parallel)
+    with follower(root, args.max_parallel, args.timeout, executor) as (follow, manager):
         log = manager.start(
             relative,
             steps=args.step,
@@ -81,14 +82,14 @@ def cmd_run(args: argparse.Namespace, root: Path) -> int:
 def cmd_rerun(args: argparse.Namespace, root: Path) -> int:
     relative = pipeline_argument(args.pipeline, root)
     mode = selection_mode(args)
-    with follower(root) as (follow, manager):
+    with follower(root, executor=chosen_executor(args)) as (follow, manager):
         log = manager.start(relative, steps=args.step, mode=mode, rerun_of=args.run_id)
         return follow(log)
 
 
 def cmd_retry(args: argparse.Namespace, root: Path) -> int:
     relative = pipeline_argument(args.pipeline, root)
-    with follower(root) as (follow, manager):
+    with follower(root, executor=chosen_executor(args)) as (follow, manager):
         run_id = run_of(manager, relative, args.run_id).run_id
         log = manager.retry(run_id, force=args.force)
         return follow(log)

@@ -3,6 +3,7 @@ it cleanly, stopping its kernels."""
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -14,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 
 from ..runlog.models import RunLog, RunStatus
-from .arguments import EXIT_FAILED, EXIT_OK
+from .arguments import EXIT_FAILED, EXIT_OK, CliError
 from .display import ACTIVE_RUN_STATUSES, LiveProgress, PlainProgress
 
 if TYPE_CHECKING:  # the engine is imported late: `validate` need not load it
+    from ..executors.interface import Executor
     from ..runs.manager import RunManager
 
 POLL_S = 0.5  # the display also redraws this often, so elapsed times keep moving
@@ -80,17 +82,45 @@ class Follower:
         return EXIT_OK if log.status == RunStatus.succeeded else EXIT_FAILED
 
 
+def chosen_executor(args: Any, max_parallel: int | None = None) -> Executor | None:
+    """The executor `--executor` and `--scheduler-address` ask for; None: the manager's own
+    local pool. The caller shuts it down."""
+    name = getattr(args, "executor", "local")
+    address = getattr(args, "scheduler_address", None)
+    if address and name != "dask":
+        raise CliError(f"--scheduler-address {address} needs --executor dask")
+    from ..executors.choice import ExecutorChoiceError, make_executor
+
+    try:
+        return make_executor(
+            name, max_workers=max_parallel or os.cpu_count() or 1, scheduler_address=address
+        )
+    except ExecutorChoiceError as error:
+        raise CliError(str(error)) from None
+
+
 @contextmanager
 def follower(
-    root: Path, max_parallel: int | None = None, timeout_s: float | None = None
+    root: Path,
+    max_parallel: int | None = None,
+    timeout_s: float | None = None,
+    executor: Executor | None = None,
 ) -> Iterator[tuple[Follower, RunManager]]:
+    """A follower and its manager; `executor` (None: the manager's local pool) is shut down
+    after the manager."""
     follow = Follower()
     previous = signal.signal(signal.SIGINT, follow.on_sigint)
     try:
         with manager_for(
-            root, on_event=follow.on_event, max_parallel=max_parallel, default_timeout_s=timeout_s
+            root,
+            on_event=follow.on_event,
+            max_parallel=max_parallel,
+            default_timeout_s=timeout_s,
+            executor=executor,
         ) as manager:
             follow.manager = manager
             yield follow, manager
     finally:
+        if executor is not None:
+            executor.shutdown()
         signal.signal(signal.SIGINT, previous)

@@ -1,0 +1,505 @@
+"""`DaskExecutor`: each step runs as one task on a `dask.distributed` cluster.
+
+`DaskExecutor("tcp://host:8786")` uses a running scheduler; `DaskExecutor()` starts a
+`LocalCluster` (one single-threaded worker process per step at once) and stops it at shutdown.
+The connection is made lazily, by the first `reserve` or `submit`, in the executor's own thread
+(the dispatcher): the caller never waits on the network, and every call to the cluster comes
+from that thread.
+
+- The workspace must be on a filesystem every worker mounts at the same path: before a run's
+  first step, every worker must read a token file the dispatcher writes in the run folder
+  (`dask_task.check_workspace`); otherwise the run's steps fail at once, naming the workers.
+- Status and progress come back on the scheduler's event topic (`dask_task.TOPIC`); logs and
+  outputs are files on the shared filesystem, read while the step runs as locally.
+- Cancel reaches the task's worker with `client.run(cancel_task)`; its kernel is stopped within
+  seconds. A task not started yet is cancelled on the scheduler.
+- A worker removed from the cluster while it runs a step makes that step `failed`, naming the
+  worker (`WorkerLost`); Dask's own retries of the task are refused by the task itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import secrets
+import signal
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import Future, InvalidStateError, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..clock import utcnow
+from ..runlog.models import ErrorInfo, StepStatus
+from .dask_task import (
+    MARKER_DIR,
+    TOPIC,
+    cancel_task,
+    check_workspace,
+    lost_worker_error,
+    run_step,
+    started_marker,
+    warm_up,
+)
+from .interface import StepJob, StepProgress, StepResult
+from .kernel_stopping import kill_process_group, timeout_error
+
+if TYPE_CHECKING:
+    from distributed import Client, LocalCluster
+    from distributed import Future as DaskFuture
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_S = 30.0
+CONNECT_RETRY_AFTER_S = 10.0  # a failed connection is reported again, not retried, this long
+KILL_KERNEL_AFTER_S = 10.0  # a cancelled step still running after this: its kernel is killed
+TIMEOUT_GRACE_S = 15.0  # a step past timeout_s + this is given up (its worker does not answer)
+WORKSPACE_CHECK_KEEP_S = 30.0  # a run folder every worker saw is not checked again this soon
+SHUTDOWN_WAIT_S = 15.0
+DISPATCH_WAIT_MAX_S = 1.0
+
+
+@dataclass(eq=False)
+class _Task:
+    job: StepJob
+    on_progress: Callable[[StepProgress], None]
+    key: str
+    future: Future[StepResult] = field(default_factory=Future)
+    dask_future: DaskFuture[StepResult] | None = None
+    worker: str | None = None  # the worker running it, once it said so
+    kernel_pid: int | None = None
+    stop_reason: str | None = None  # "cancelled" | "timeout"
+    deadline: float | None = None  # time.monotonic(): give up on the worker after this
+
+
+# -- what the dispatcher thread receives
+
+
+@dataclass(frozen=True)
+class _Submit:
+    task: _Task
+
+
+@dataclass(frozen=True)
+class _Cancel:
+    run_id: str
+    step_id: str
+
+
+@dataclass(frozen=True)
+class _Finished:
+    key: str
+
+
+@dataclass(frozen=True)
+class _WorkerRemoved:
+    worker: str
+    processing: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Connect:
+    pass
+
+
+@dataclass(frozen=True)
+class _Stop:
+    pass
+
+
+_Command = _Submit | _Cancel | _Finished | _WorkerRemoved | _Connect | _Stop
+
+
+class WorkspaceNotShared(RuntimeError):
+    """A Dask worker does not see the workspace at the path the run uses."""
+
+
+class SchedulerUnreachable(RuntimeError):
+    """The Dask scheduler could not be reached (or the local cluster not started)."""
+
+
+def _resolve(task: _Task, result: StepResult) -> None:
+    try:
+        task.future.set_result(result)
+    except InvalidStateError:  # resolved already (e.g. a lost worker, then its late result)
+        pass
+
+
+def _failed(error: ErrorInfo) -> StepResult:
+    now = utcnow()
+    return StepResult(status=StepStatus.failed, start=now, end=now, error=error)
+
+
+def _cancelled() -> StepResult:
+    now = utcnow()
+    return StepResult(status=StepStatus.cancelled, start=now, end=now)
+
+
+class DaskExecutor:
+    """An `Executor` running each step as a task on a Dask cluster. Thread-safe."""
+
+    def __init__(self, scheduler_address: str | None = None, *, n_workers: int | None = None):
+        self.scheduler_address = scheduler_address or None
+        self.n_workers = n_workers or os.cpu_count() or 1  # for the LocalCluster only
+        self._lock = threading.Lock()
+        self._tasks: dict[str, _Task] = {}  # key -> a task whose future is not resolved yet
+        self._commands: queue.Queue[_Command] = queue.Queue()
+        self._client: Client | None = None
+        self._cluster: LocalCluster | None = None
+        self._connect_failure: tuple[float, str] | None = None  # (when, why): not retried soon
+        self._checked: dict[str, float] = {}  # run folder -> when every worker saw it
+        self._closed = False
+        # Calls that reach workers (cancel, kill) must not hold up the dispatcher.
+        self._control = ThreadPoolExecutor(2, thread_name_prefix="runnable-jupyter-dask-control")
+        self._thread = threading.Thread(
+            target=self._dispatch_loop, name="runnable-jupyter-dask", daemon=True
+        )
+        self._thread.start()
+
+    @property
+    def where(self) -> str:
+        return (
+            f"the Dask scheduler at {self.scheduler_address}"
+            if self.scheduler_address
+            else ("a local Dask cluster")
+        )
+
+    # -- Executor interface
+
+    def submit(
+        self, job: StepJob, on_progress: Callable[[StepProgress], None]
+    ) -> Future[StepResult]:
+        key = f"runnable-step-{job.step_id}-{job.run_id}-{uuid.uuid4().hex[:8]}"
+        task = _Task(job, on_progress, key)
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("this executor is shut down: create a new one to run steps")
+            self._tasks[key] = task
+        self._commands.put(_Submit(task))
+        return task.future
+
+    def cancel(self, run_id: str, step_id: str) -> None:
+        self._commands.put(_Cancel(run_id, step_id))
+
+    def reserve(self, parallel: int) -> None:
+        """Connect (or start the local cluster) now, while the run begins."""
+        self._commands.put(_Connect())
+
+    def shutdown(self) -> None:
+        with self._lock:
+            first_call, self._closed = not self._closed, True
+        if first_call:
+            self._commands.put(_Stop())
+        if threading.current_thread() is not self._thread:
+            self._thread.join(SHUTDOWN_WAIT_S + CONNECT_TIMEOUT_S)
+
+    def __enter__(self) -> DaskExecutor:
+        return self
+
+    def __exit__(self, *_: Any) -> None:
+        self.shutdown()
+
+    # -- the dispatcher thread
+
+    def _dispatch_loop(self) -> None:
+        stopping_since: float | None = None
+        while True:
+            try:
+                command = self._commands.get(timeout=self._wait_s())
+            except queue.Empty:
+                command = None
+            try:
+                match command:
+                    case _Stop():
+                        stopping_since = time.monotonic()
+                        for task in self._open_tasks():
+                            self._cancel_task(task)
+                    case None:
+                        pass
+                    case _:
+                        self._handle(command)
+                self._enforce_deadlines()
+            except Exception:  # keep serving the other steps; this one is logged
+                log.exception("Dask executor error")
+            if stopping_since is not None and (
+                not self._open_tasks() or time.monotonic() - stopping_since > SHUTDOWN_WAIT_S
+            ):
+                self._close()
+                return
+
+    def _wait_s(self) -> float:
+        deadlines = [t.deadline for t in self._open_tasks() if t.deadline is not None]
+        if not deadlines:
+            return DISPATCH_WAIT_MAX_S
+        return max(0.0, min(DISPATCH_WAIT_MAX_S, min(deadlines) - time.monotonic()))
+
+    def _open_tasks(self) -> list[_Task]:
+        with self._lock:
+            return list(self._tasks.values())
+
+    def _handle(self, command: _Command) -> None:
+        match command:
+            case _Submit(task=task):
+                self._submit(task)
+            case _Cancel(run_id=run_id, step_id=step_id):
+                for task in self._open_tasks():
+                    if task.job.run_id == run_id and task.job.step_id == step_id:
+                        self._cancel_task(task)
+            case _Finished(key=key):
+                self._finished(key)
+            case _WorkerRemoved(worker=worker, processing=processing):
+                for task in self._open_tasks():
+                    if task.worker == worker or (task.worker is None and task.key in processing):
+                        self._lost(task, worker)
+            case _Connect():
+                try:
+                    self._connected()
+                except SchedulerUnreachable:
+                    pass  # the next submit says why
+
+    def _settle(self, task: _Task, result: StepResult) -> None:
+        with self._lock:
+            self._tasks.pop(task.key, None)
+        _resolve(task, result)
+
+    def _submit(self, task: _Task) -> None:
+        if task.stop_reason is not None or not task.future.set_running_or_notify_cancel():
+            self._settle(task, _cancelled())
+            return
+        try:
+            client = self._connected()
+            self._check_workspace(client, task.job)
+        except (SchedulerUnreachable, WorkspaceNotShared) as error:
+            self._settle(task, _failed(ErrorInfo(name=type(error).__name__, message=str(error))))
+            return
+        task.dask_future = client.submit(
+            run_step, task.job, task.key, key=task.key, pure=False, retries=0
+        )
+        key = task.key
+        task.dask_future.add_done_callback(lambda _: self._commands.put(_Finished(key)))
+
+    def _finished(self, key: str) -> None:
+        with self._lock:
+            task = self._tasks.get(key)
+        if task is None or task.dask_future is None:
+            return
+        dask_future = task.dask_future
+        if dask_future.status == "finished":
+            try:
+                result: StepResult = dask_future.result()
+            except Exception as error:  # the result could not be fetched (its worker died)
+                result = _failed(lost_worker_error(task.job.step_id, task.worker or str(error)))
+        elif dask_future.status == "error":
+            result = self._task_error(task, dask_future.exception())
+        else:  # cancelled on the scheduler
+            result = _cancelled()
+        if task.stop_reason == "cancelled" and result.status == StepStatus.failed:
+            result.status, result.error = StepStatus.cancelled, None  # our stop, not a failure
+        dask_future.release()
+        marker = started_marker(task.job, key)
+        try:
+            marker.unlink(missing_ok=True)
+            marker.parent.rmdir()  # the run folder keeps no empty `.dask`
+        except OSError:  # other steps of the run still hold claims in it
+            pass
+        self._settle(task, result)
+
+    def _task_error(self, task: _Task, error: BaseException | None) -> StepResult:
+        from distributed.scheduler import KilledWorker
+
+        if isinstance(error, KilledWorker):
+            worker = task.worker or str(getattr(error.last_worker, "address", "(unknown)"))
+            return _failed(lost_worker_error(task.job.step_id, worker))
+        return _failed(
+            ErrorInfo(
+                name=type(error).__name__,
+                message=f"the Dask task of step '{task.job.step_id}' failed: {error}",
+            )
+        )
+
+    def _lost(self, task: _Task, worker: str) -> None:
+        if task.dask_future is not None and self._client is not None:
+            self._client.cancel(task.dask_future)  # Dask would run it again elsewhere
+        if task.stop_reason == "cancelled":
+            self._settle(task, _cancelled())
+        else:
+            self._settle(task, _failed(lost_worker_error(task.job.step_id, worker)))
+
+    def _cancel_task(self, task: _Task) -> None:
+        if task.stop_reason is not None:
+            return
+        task.stop_reason = "cancelled"
+        if task.dask_future is None:
+            return  # still in the command queue: `_submit` settles it
+        client = self._client
+        if task.worker is None:  # not started (or not said so yet): stop it on the scheduler
+            if client is not None:
+                client.cancel(task.dask_future)
+                self._control.submit(client.run, cancel_task, task.key, on_error="ignore")
+            self._settle(task, _cancelled())
+            return
+        task.deadline = time.monotonic() + KILL_KERNEL_AFTER_S
+        if client is not None:
+            self._control.submit(
+                client.run, cancel_task, task.key, workers=[task.worker], on_error="ignore"
+            )
+
+    def _enforce_deadlines(self) -> None:
+        now = time.monotonic()
+        for task in self._open_tasks():
+            if task.deadline is None or now < task.deadline:
+                continue
+            task.deadline = None
+            reason = task.stop_reason or "timeout"
+            log.warning(
+                "step %s: its Dask worker %s does not answer", task.job.step_id, task.worker
+            )
+            client = self._client
+            if client is not None and task.worker is not None:
+                self._control.submit(
+                    client.run, cancel_task, task.key, workers=[task.worker], on_error="ignore"
+                )
+                if task.kernel_pid is not None:
+                    self._control.submit(
+                        client.run,
+                        kill_process_group,
+                        task.kernel_pid,
+                        workers=[task.worker],
+                        on_error="ignore",
+                    )
+            if reason == "cancelled":
+                self._settle(task, _cancelled())
+            else:
+                error = timeout_error(task.job.step_id, task.job.timeout_s or 0)
+                self._settle(task, _failed(error))
+
+    # -- the cluster
+
+    def _connected(self) -> Client:
+        if self._client is not None:
+            return self._client
+        failure = self._connect_failure
+        if failure is not None and time.monotonic() - failure[0] < CONNECT_RETRY_AFTER_S:
+            raise SchedulerUnreachable(failure[1])
+        from distributed import Client, LocalCluster
+
+        try:
+            if self.scheduler_address is None:
+                import dask
+
+                # Ctrl-C is the caller's, to cancel cleanly: the cluster's threads and worker
+                # processes inherit this thread's blocked SIGINT. Dask must not re-run a step
+                # whose worker died (the task refuses anyway).
+                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+                with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+                    self._cluster = LocalCluster(
+                        n_workers=self.n_workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        host="127.0.0.1",
+                        dashboard_address=None,
+                    )
+                client = Client(self._cluster, timeout=CONNECT_TIMEOUT_S)
+            else:
+                client = Client(self.scheduler_address, timeout=CONNECT_TIMEOUT_S)
+        except Exception as error:
+            self._close_cluster()
+            message = (
+                f"could not connect to {self.where}: {error}. Start the scheduler "
+                "(`dask scheduler`) and its workers, or check --scheduler-address / "
+                "RunnableJupyterApp.dask_scheduler_address"
+            )
+            self._connect_failure = (time.monotonic(), message)
+            raise SchedulerUnreachable(message) from None
+        client.subscribe_topic(TOPIC, self._on_step_event)
+        client.subscribe_topic("all", self._on_cluster_event)
+        self._client = client
+        self._control.submit(client.run, warm_up, on_error="ignore")
+        return client
+
+    def _check_workspace(self, client: Client, job: StepJob) -> None:
+        """Every worker must see the run folder and pipeline at the paths the run uses."""
+        run_dir = Path(job.log_file).parent
+        checked = self._checked.get(str(run_dir))
+        if checked is not None and time.monotonic() - checked < WORKSPACE_CHECK_KEEP_S:
+            return
+        token = secrets.token_hex(16)
+        token_file = run_dir / MARKER_DIR / f"check-{token[:12]}.token"
+        token_file.parent.mkdir(parents=True, exist_ok=True)
+        token_file.write_text(token, encoding="utf-8")
+        try:
+            answers = client.run(
+                check_workspace, str(token_file), token, job.pipeline_path, on_error="return"
+            )
+        finally:
+            token_file.unlink(missing_ok=True)
+            try:
+                token_file.parent.rmdir()
+            except OSError:
+                pass
+        if not answers:
+            raise WorkspaceNotShared(
+                f"{self.where} has no workers: start some (`dask worker ADDRESS`) and retry"
+            )
+        problems = {w: str(a) if isinstance(a, BaseException) else a for w, a in answers.items()}
+        blind = {worker: problem for worker, problem in sorted(problems.items()) if problem}
+        if blind:
+            listed = "; ".join(f"{worker} {problem}" for worker, problem in blind.items())
+            raise WorkspaceNotShared(
+                f"{len(blind)} of {len(answers)} Dask workers do not see the workspace: "
+                f"{listed}. Every worker must mount the workspace (notebooks, catalog, runs "
+                "folder) at the same path, on a shared filesystem"
+            )
+        self._checked[str(run_dir)] = time.monotonic()
+
+    def _on_step_event(self, event: tuple[float, dict[str, Any]]) -> None:
+        """On the client's event loop: what a running task says (quick, never raises)."""
+        message = event[1]
+        with self._lock:
+            task = self._tasks.get(str(message.get("key")))
+        if task is None:
+            return
+        kind = message.get("kind")
+        if kind == "started":
+            task.worker = str(message.get("worker"))
+            if task.job.timeout_s and task.stop_reason is None:
+                task.deadline = time.monotonic() + task.job.timeout_s + TIMEOUT_GRACE_S
+        elif kind == "kernel":
+            task.kernel_pid = int(message.get("pid", 0)) or None
+        elif kind == "progress":
+            progress = StepProgress(
+                task.job.run_id, task.job.step_id, int(message["cell"]), int(message["cells"])
+            )
+            try:
+                task.on_progress(progress)
+            except Exception:  # a listener's bug must not stop the client's loop
+                log.exception("on_progress failed for step %s", task.job.step_id)
+
+    def _on_cluster_event(self, event: tuple[float, dict[str, Any]]) -> None:
+        message = event[1]
+        if message.get("action") == "remove-worker" and message.get("worker"):
+            processing = frozenset(str(key) for key in message.get("processing-tasks") or ())
+            self._commands.put(_WorkerRemoved(str(message["worker"]), processing))
+
+    def _close(self) -> None:
+        self._control.shutdown(wait=False, cancel_futures=True)
+        self._close_cluster()
+        for task in self._open_tasks():
+            self._settle(task, _cancelled())
+
+    def _close_cluster(self) -> None:
+        client, cluster = self._client, self._cluster
+        self._client = self._cluster = None
+        if client is not None:  # else the scheduler still sends it events while it closes
+            for topic in (TOPIC, "all"):
+                client.unsubscribe_topic(topic)
+        for resource in (client, cluster):
+            if resource is not None:
+                try:
+                    resource.close()
+                except Exception:
+                    log.exception("closing the Dask %s failed", type(resource).__name__)
