@@ -1,5 +1,9 @@
 import { IRunLog, IRunStatusEvent, RUN_STATUS_SCHEMA_ID } from '../runs/dto';
-import { formatParameters, parseRunParameters } from '../runs/format';
+import {
+  formatParameters,
+  parseRunParameters,
+  runStartLabel
+} from '../runs/format';
 import {
   applyEvent,
   canRetry,
@@ -305,5 +309,15 @@ describe('formatting', () => {
   it('prefills parameters as pretty JSON', () => {
     expect(formatParameters({})).toBe('{}');
     expect(formatParameters({ n: 1 })).toBe('{\n  "n": 1\n}');
+  });
+
+  it('says when a run started from its id, in local time', () => {
+    const start = new Date(Date.UTC(2026, 11, 2, 12, 4, 30));
+    const pad = (value: number) => String(value).padStart(2, '0');
+    const local =
+      `${pad(start.getMonth() + 1)}-${pad(start.getDate())} ` +
+      `${pad(start.getHours())}:${pad(start.getMinutes())}`;
+    expect(runStartLabel('20261202T120430-abcdef')).toBe(local);
+    expect(runStartLabel('not-a-run-id')).toBe('not-a-run-id');
   });
 });

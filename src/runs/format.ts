@@ -48,3 +48,25 @@ export function formatStart(start: string | null | undefined): string {
     `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`
   );
 }
+
+/**
+ * When a run started, from its id (`YYYYMMDDTHHMMSS-xxxxxx`, UTC), in the local time zone:
+ * "12-02 12:04". The run id itself when it has another shape.
+ */
+export function runStartLabel(runId: string): string {
+  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})/.exec(runId);
+  if (!match) {
+    return runId;
+  }
+  const [year, month, day, hours, minutes, seconds] = match
+    .slice(1)
+    .map(Number);
+  const date = new Date(
+    Date.UTC(year, month - 1, day, hours, minutes, seconds)
+  );
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return (
+    `${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}`
+  );
+}

@@ -9,6 +9,10 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import {
+  INotebookWidgetFactory,
+  NotebookWidgetFactory
+} from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
@@ -33,7 +37,8 @@ const runsPlugin: JupyterFrontEndPlugin<IRunService> = {
     ICommandPalette,
     ILayoutRestorer,
     ILabShell,
-    ITranslator
+    ITranslator,
+    INotebookWidgetFactory
   ],
   activate: (
     app: JupyterFrontEnd,
@@ -42,7 +47,8 @@ const runsPlugin: JupyterFrontEndPlugin<IRunService> = {
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
     labShell: ILabShell | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    notebookFactory: NotebookWidgetFactory.IFactory | null
   ): IRunService => {
     const trans = (translator ?? nullTranslator).load('runnable_jupyter');
     const service = new RunService({ events: app.serviceManager.events });
@@ -85,7 +91,14 @@ const runsPlugin: JupyterFrontEndPlugin<IRunService> = {
     const panel = new RunPanel({
       model,
       commands: app.commands,
-      actions: createStepActions(app, model, trans),
+      actions: createStepActions(app, model, trans, {
+        // The factory's renderers and editor settings draw outputs read-only.
+        notebookFactory:
+          notebookFactory instanceof NotebookWidgetFactory
+            ? notebookFactory
+            : null,
+        translator
+      }),
       trans
     });
     app.shell.add(panel, 'right', { rank: 600 });

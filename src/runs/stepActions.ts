@@ -4,67 +4,93 @@
  */
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { MainAreaWidget } from '@jupyterlab/apputils';
-import { ICodeCellModel } from '@jupyterlab/cells';
-import { NotebookPanel } from '@jupyterlab/notebook';
-import { TranslationBundle } from '@jupyterlab/translation';
-import { Widget } from '@lumino/widgets';
+import { NotebookWidgetFactory } from '@jupyterlab/notebook';
+import { ITranslator, TranslationBundle } from '@jupyterlab/translation';
 
 import { IStepState } from '../tokens';
+import { runStartLabel } from './format';
 import { StepLogView } from './panel/StepLogView';
 import { didNotRunNote } from './stepLogNotes';
 import { IStepActions } from './panel/StepList';
 import { RunPanelModel } from './panelModel';
+import { RunOutputView } from './runOutputView';
 
-/**
- * Index of the cell to show in an executed notebook: the first cell with an error output
- * (papermill inserts cells, so the source index may be off by a few), else `fallback`.
- */
-function failingCellIndex(
-  panel: NotebookPanel,
-  fallback: number | null | undefined
-): number {
-  const cells = panel.content.widgets;
-  const index = cells.findIndex(cell => {
-    if (cell.model.type !== 'code') {
-      return false;
-    }
-    const outputs = (cell.model as ICodeCellModel).outputs;
-    for (let i = 0; i < outputs.length; i++) {
-      if (outputs.get(i).type === 'error') {
-        return true;
-      }
-    }
-    return false;
-  });
-  return index >= 0 ? index : (fallback ?? -1);
+export interface IStepActionOptions {
+  /** The notebook widget factory (renderers, editor settings) for read-only outputs. */
+  notebookFactory: NotebookWidgetFactory | null;
+  translator: ITranslator | null;
+}
+
+/** A run artifact's tab title: the step and when its run started ("profile · run 12-02 12:04"). */
+function artifactTitle(
+  trans: TranslationBundle,
+  stepId: string,
+  runId: string
+): string {
+  return trans.__('%1 · run %2', stepId, runStartLabel(runId));
 }
 
 export function createStepActions(
   app: JupyterFrontEnd,
   model: RunPanelModel,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  options: IStepActionOptions
 ): IStepActions {
   const logWidgets = new Map<string, MainAreaWidget<StepLogView>>();
+  const outputWidgets = new Map<string, RunOutputView>();
 
   const openOutput = async (
     stepId: string,
     state: IStepState
   ): Promise<void> => {
-    if (!state.outputNotebook) {
+    const runId = model.shownRunId;
+    const path = state.outputNotebook;
+    if (!path || runId === null) {
       return;
     }
-    const widget = (await app.commands.execute('docmanager:open', {
-      path: state.outputNotebook
-    })) as Widget | undefined;
-    if (!(widget instanceof NotebookPanel) || state.status !== 'failed') {
+    const factory = options.notebookFactory;
+    if (factory === null) {
+      // No notebook renderer in this JupyterLab: the file still opens (the server keeps it
+      // read-only).
+      await app.commands.execute('docmanager:open', { path });
       return;
     }
-    await widget.context.ready;
-    await widget.revealed;
-    const index = failingCellIndex(widget, state.error?.cellIndex);
-    if (index >= 0 && index < widget.content.widgets.length) {
-      widget.content.activeCellIndex = index;
-      await widget.content.scrollToItem(index, 'center');
+    const existing = outputWidgets.get(path);
+    if (existing && !existing.isDisposed) {
+      app.shell.activateById(existing.id);
+      return;
+    }
+    const widget = new RunOutputView({
+      path,
+      runId,
+      stepId,
+      factory,
+      contents: app.serviceManager.contents,
+      trans,
+      translator: options.translator ?? undefined
+    });
+    widget.id = `jp-runnable-run-output-${runId}-${stepId}`;
+    widget.title.label = artifactTitle(trans, stepId, runId);
+    widget.title.caption = trans.__(
+      'Executed notebook of step %1 in run %2 (read-only): %3',
+      stepId,
+      runId,
+      path
+    );
+    widget.title.closable = true;
+    widget.disposed.connect(() => outputWidgets.delete(path));
+    outputWidgets.set(path, widget);
+    try {
+      await widget.load();
+    } catch (error) {
+      widget.dispose();
+      throw error;
+    }
+    app.shell.add(widget, 'main', { mode: 'split-right' });
+    app.shell.activateById(widget.id);
+    if (state.status === 'failed') {
+      await widget.revealed;
+      await widget.revealFailingCell(state.error?.cellIndex);
     }
   };
 
@@ -88,7 +114,11 @@ export function createStepActions(
     });
     const widget = new MainAreaWidget({ content });
     widget.id = `jp-runnable-step-log-${runId}-${stepId}`;
-    widget.title.label = trans.__('Log: %1', stepId);
+    widget.title.label = trans.__(
+      '%1 · log · run %2',
+      stepId,
+      runStartLabel(runId)
+    );
     widget.title.caption = trans.__(
       'Output of step %1 in run %2',
       stepId,

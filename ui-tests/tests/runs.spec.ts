@@ -140,23 +140,17 @@ test.describe('run panel', () => {
     ).toContainText('a done 5', { timeout: 20000 });
 
     await panelRow(page, 'b').locator('.jp-runnable-open-output').click();
-    await expect
-      .poll(
-        () =>
-          page.evaluate(() => {
-            const widget = (window as any).jupyterapp.shell.currentWidget;
-            return widget?.context?.path ?? '';
-          }),
-        { timeout: 20000 }
-      )
-      .toMatch(
-        new RegExp(
-          `^${escapeRegExp(tmpPath)}/two\\.runs/[0-9T]+-[0-9a-f]{6}/b\\.ipynb$`
-        )
-      );
-    await expect(
-      page.locator('.jp-NotebookPanel:visible .jp-OutputArea-output')
-    ).toContainText('b done');
+    const output = page.locator('.jp-runnable-run-output:visible');
+    await expect(output).toHaveAttribute(
+      'data-path',
+      new RegExp(
+        `^${escapeRegExp(tmpPath)}/two\\.runs/[0-9T]+-[0-9a-f]{6}/b\\.ipynb$`
+      ),
+      { timeout: 20000 }
+    );
+    await expect(output.locator('.jp-OutputArea-output')).toContainText(
+      'b done'
+    );
   });
 
   test('cancels a long-running step', async ({ page, tmpPath }) => {
