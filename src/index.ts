@@ -3,6 +3,7 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { catalogPlugins } from './catalog';
 import { editorPlugins } from './editor';
 import { importPlugins } from './importing';
+import { jobPlugins } from './jobs';
 import { runPlugins } from './runs';
 import { serverCheckPlugin } from './serverCheck';
 import { skipCellPlugins } from './skipCells';
@@ -13,6 +14,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   ...importPlugins,
   ...runPlugins,
   ...catalogPlugins,
+  ...jobPlugins,
   ...skipCellPlugins
 ];
 

@@ -118,6 +118,8 @@ export interface IRunService {
   ): Promise<string>;
   cancelRun(runId: string): Promise<void>;
   retryRun(runId: string): Promise<void>;
+  /** Show this run of the pipeline on the run panel and graph (as picking it in the history). */
+  showRun(pipelinePath: string, runId: string): Promise<void>;
 }
 
 export const IRunService = new Token<IRunService>(
