@@ -16,6 +16,7 @@ from ..paths import check_path_text
 from ..pipeline.graph import Mode
 from ..pipeline.model import MAX_TIMEOUT_S
 from .executor_arguments import add_executor_arguments
+from .export_arguments import add_exec_step_arguments, add_export_arguments
 from .importing import add_import_arguments
 from .job_arguments import add_job_arguments, add_scheduler_arguments
 from .prune import add_prune_arguments
@@ -84,11 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_selection_arguments(rerun)
     add_executor_arguments(rerun)
 
-    export = command("export", "the pipeline as a standalone papermill script")
-    export.add_argument("format", choices=["script"], help="what to export to")
-    export.add_argument("pipeline", metavar="PIPELINE")
-    export.add_argument("-o", "--output", metavar="FILE", help="default: NAME_pipeline.py beside")
-    export.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    add_export_arguments(
+        command("export", "the pipeline as a standalone papermill script or an Argo Workflow")
+    )
+    add_exec_step_arguments(
+        command("exec-step", "execute one step of a run (what exported workflows call)")
+    )
 
     compare = command("compare", "what differs between runs: parameters, metrics, steps, data")
     compare.add_argument("pipeline", metavar="PIPELINE")

@@ -34,6 +34,7 @@ from .arguments import (
 from .catalog_listing import cmd_catalog
 from .comparing import cmd_compare
 from .display import run_summary, runs_table
+from .exec_step import cmd_exec_step
 from .exporting import cmd_export
 from .following import chosen_executor, follower, manager_for
 from .importing import cmd_import
@@ -192,6 +193,7 @@ COMMANDS = {
     "catalog": cmd_catalog,
     "compare": cmd_compare,
     "export": cmd_export,
+    "exec-step": cmd_exec_step,
     "prune": cmd_prune,
     "import": cmd_import,
     "job": cmd_job,

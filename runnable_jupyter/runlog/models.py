@@ -182,6 +182,9 @@ class RunLog(BaseModel):
     rerun_of: str | None = None  # the run this one re-runs exactly (same inputs and parameters)
     mocks: dict[str, str] = Field(default_factory=dict)  # step id -> mock path (root-relative)
     job: JobLink | None = None  # the job run that started this run (None: not a job's run)
+    # Its steps are executed by separate `exec-step` processes (an orchestrator such as Argo
+    # drives it): no one process owns the run, so it never reads as interrupted.
+    orchestrated: bool = False
     run_dir: str = ""
     steps: dict[str, StepRecord] = Field(default_factory=dict)
 

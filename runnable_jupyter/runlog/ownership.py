@@ -80,3 +80,44 @@ class RunOwnership:
     def give_up(self) -> None:
         if self._lock.is_locked:
             self._lock.release()
+
+
+def step_lock_name(step_id: str) -> str:
+    return f".{step_id}.owner.lock"
+
+
+class StepOwnership:
+    """The lock a process holds while it executes one step of a run whose steps are executed
+    by separate processes (`exec-step`): one owner per step record at a time. A step recorded
+    as running whose lock nobody holds lost its process; the next owner records that."""
+
+    def __init__(self, run_dir: Path, run_id: str, step_id: str) -> None:
+        self.run_id = run_id
+        self.step_id = step_id
+        self._lock = FileLock(
+            run_dir / step_lock_name(step_id), thread_local=False, is_singleton=False
+        )
+
+    def take(self) -> None:
+        """Own the step; `RunInProgress` when another live process executes it."""
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            raise RunInProgress(
+                f"step {self.step_id} of run {self.run_id} is being executed by another "
+                "process: wait for it to end",
+                {"run_id": self.run_id, "step_id": self.step_id},
+            ) from None
+
+    def is_taken_elsewhere(self) -> bool:
+        """True while another process holds the step (this object holds nothing)."""
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            return True
+        self._lock.release()
+        return False
+
+    def give_up(self) -> None:
+        if self._lock.is_locked:
+            self._lock.release()

@@ -21,17 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from ..clock import utcnow
-from ..executors.interface import Executor, StepJob, StepProgress, StepResult
-from ..executors.output_limit import limit_in_bytes
+from ..executors.interface import Executor, StepProgress, StepResult
 from ..pipeline.model import Pipeline
 from ..runlog.models import Attempt, CachedFrom, RunLog, RunStatus, StepStatus
 from ..runlog.store import RunStore
 from .caching import ReuseFinder, step_fingerprint
 from .catalog_views import pin_current_versions, save_run_record, step_view
 from .events import RunEvent, progress_event, run_event, step_event
-from .planning import notebook_path
 from .stand_ins import record_mocked
 from .step_env import resolved_env
+from .step_jobs import next_attempt
 from .step_outcomes import apply_result, record_cached, record_failure
 
 __all__ = ["RunContext", "RunExecution"]
@@ -267,41 +266,17 @@ class RunExecution:
 
     def _submit(self, step_id: str) -> bool:
         """Hand the step to the executor; False when the executor refused it (step failed)."""
-        log, step, context = self.log, self.pipeline.step(step_id), self.context
+        log, context = self.log, self.context
         record = log.steps[step_id]
-        number = len(record.attempts) + 1
-        suffix = "" if number == 1 else f".attempt{number}"
-        run_dir = Path(log.run_dir)
-        notebook = notebook_path(context.root, self.pipeline_path, step)
-        attempt = Attempt(
-            number=number,
-            status=StepStatus.running,
-            start=utcnow(),
-            output_notebook=str(run_dir / f"{step_id}{suffix}.ipynb"),
-            log_file=str(run_dir / f"{step_id}{suffix}.log"),
-        )
-        job = StepJob(
-            run_id=log.run_id,
-            step_id=step_id,
-            notebook=str(notebook),
-            cwd=str(notebook.parent),
-            output_notebook=attempt.output_notebook or "",
-            log_file=attempt.log_file or "",
-            access_log=str(run_dir / f"{step_id}{suffix}.catalog.jsonl"),
-            metrics_log=str(run_dir / f"{step_id}{suffix}.metrics.jsonl"),
-            parameters=dict(record.parameters),
-            kernel_name=step.kernel,
+        attempt, job = next_attempt(
+            context.root,
+            log,
+            self.pipeline,
+            self.pipeline_path,
+            step_id,
             skip_tags=self._skip_tags(),
-            timeout_s=step.timeout_s if step.timeout_s is not None else context.default_timeout_s,
-            output_limit_bytes=limit_in_bytes(
-                self.pipeline.settings.output_limit_mb or context.default_output_limit_mb
-            ),
-            catalog_dir=log.catalog_dir,
-            catalog_view=str(run_dir / f"{step_id}{suffix}.catalog-view.json"),
-            catalog_files=str(run_dir / f"{step_id}{suffix}.files"),
-            pipeline_path=str(self.pipeline_path),
-            catalog_get=list(step.catalog.get),
-            catalog_put=list(step.catalog.put),
+            default_timeout_s=context.default_timeout_s,
+            default_output_limit_mb=context.default_output_limit_mb,
         )
         record.attempts.append(attempt)
         record.status = StepStatus.running

@@ -52,9 +52,10 @@ class RunHistory:
 
     def seen(self, store: RunStore, log: RunLog) -> RunLog:
         """A log read from disk as it stands: recorded as in progress, not run here, and with no
-        live owner anywhere, its run was interrupted (its process died)."""
+        live owner anywhere, its run was interrupted (its process died); a run whose steps run as
+        separate processes (`orchestrated`) has no owner and reads as recorded."""
         if log.status in UNFINISHED_RUN and log.run_id not in self._active:
-            if not is_owned(store.run_dir(log.run_id)):
+            if not log.orchestrated and not is_owned(store.run_dir(log.run_id)):
                 mark_log_interrupted(log)
         return log
 
@@ -114,8 +115,8 @@ class RunHistory:
                     except (OSError, ValueError) as error:
                         logger.warning("cannot read run %s: %s", summary["run_id"], error)
                         continue
-                    if log.status not in UNFINISHED_RUN:
-                        continue
+                    if log.status not in UNFINISHED_RUN or log.orchestrated:
+                        continue  # finished meanwhile, or its steps' own processes record it
                     if is_owned(store.run_dir(log.run_id)):
                         continue  # another process (a CLI run, another server) drives it
                     mark_log_interrupted(log)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..clock import utcnow
-from ..errors import BadRequest, StructureChanged
+from ..errors import BadRequest, RunInProgress, StructureChanged
 from ..executors.interface import FALLBACK_KERNEL
 from ..files import sha256_of_file
 from ..paths import resolve_inside
@@ -121,6 +121,12 @@ def retry_plan(
     is left to retry.
     """
     run_id = log.run_id
+    if log.orchestrated and log.status in UNFINISHED_RUN:
+        raise RunInProgress(
+            f"run {run_id} is in progress, its steps executed by separate exec-step processes "
+            "(an orchestrator such as Argo): retry it there once it ends",
+            {"run_id": run_id, "pipeline": rel},
+        )
     changes = _structure_changes(log, model, pipeline_path, root)
     blocking = {k: v for k, v in changes.items() if k != "changed_notebooks" and v}
     if blocking and not force:
