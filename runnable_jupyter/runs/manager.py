@@ -301,6 +301,11 @@ class RunManager:
             self._ended.wait_for(lambda: any(r not in self._active for r in run_ids), timeout)
             return [run_id for run_id in run_ids if run_id not in self._active]
 
+    def drives(self, run_id: str) -> bool:
+        """Whether this manager drives the run now (its events come from here)."""
+        with self._lock:
+            return run_id in self._active
+
     # --- reading: runs as they stand (see `history`) ------------------------------------------
 
     def get(self, run_id: str) -> RunLog:

@@ -21,6 +21,8 @@ from ..jobs.scheduler import DEFAULT_INTERVAL_S, Scheduler, SchedulerLoop
 from ..jobs.service import JobService
 from ..paths import resolve_inside
 from ..pipeline.model import DEFAULT_OUTPUT_LIMIT_MB, MAX_OUTPUT_LIMIT_MB, MAX_TIMEOUT_S
+from ..runs.events import RunEvent
+from ..runs.index_watch import IndexWatcher, WatchLoop
 from ..runs.manager import RunManager
 from ..runs.retention import RetentionPolicy
 from .events import EventForwarder
@@ -28,7 +30,7 @@ from .handlers import MANAGER_SETTING, BaseHandler, UnknownRouteHandler, Version
 from .import_handlers import IMPORT_ROUTES
 from .jobs_handlers import JOB_ROUTES, JOBS_SETTING, SCHEDULER_SETTING
 from .run_artifacts import RunsFolderGuard
-from .runs_handlers import RUN_ROUTES
+from .runs_handlers import RUN_ROUTES, WATCHER_SETTING
 
 API_PREFIX = "runnable-jupyter/api"
 ROUTES: list[tuple[str, type[BaseHandler]]] = [
@@ -188,7 +190,7 @@ class RunnableJupyterApp(ExtensionApp):
         )
         self.run_manager = RunManager(
             root=root,
-            on_event=self.event_forwarder.forward,
+            on_event=self._on_run_event,
             runs_root=runs_root,
             catalog_root=configured_folder(root, "catalog_root", self.catalog_root),
             max_parallel=self.max_parallel,
@@ -207,6 +209,13 @@ class RunnableJupyterApp(ExtensionApp):
                 ", ".join(interrupted),
             )
         self.settings[MANAGER_SETTING] = self.run_manager
+        # Runs other processes drive (the CLI, another server) send the same events.
+        self.index_watcher = IndexWatcher(
+            self.run_manager.locations, self.run_manager.drives, self.event_forwarder.forward
+        )
+        self.settings[WATCHER_SETTING] = self.index_watcher
+        self.watch_loop = WatchLoop(self.index_watcher)
+        self.watch_loop.start()
         self.job_service = JobService(self.run_manager, max_grid=self.job_max_grid_size)
         self.settings[JOBS_SETTING] = self.job_service
         self.scheduler_loop = SchedulerLoop(
@@ -220,12 +229,22 @@ class RunnableJupyterApp(ExtensionApp):
         self.handlers.extend((f"/{API_PREFIX}{route}", handler) for route, handler in ROUTES)
         self.handlers.append(UNKNOWN_ROUTE)  # last: only what no route above matched
 
+    def _on_run_event(self, event: RunEvent) -> None:
+        """A run this server drives changed: tell the watcher (it does not repeat the event)."""
+        watcher = getattr(self, "index_watcher", None)
+        if watcher is not None:
+            watcher.note(event)
+        self.event_forwarder.forward(event)
+
     async def stop_extension(self) -> None:
         """Stop the scheduler, cancel job runs and runs in progress and stop their kernels
         before the server goes away."""
         loop = getattr(self, "scheduler_loop", None)
         if loop is not None:
             await asyncio.to_thread(loop.stop)
+        watching = getattr(self, "watch_loop", None)
+        if watching is not None:
+            await asyncio.to_thread(watching.stop)
         jobs = getattr(self, "job_service", None)
         if jobs is not None:
             await asyncio.to_thread(jobs.runner.shutdown)
