@@ -22,43 +22,34 @@ from __future__ import annotations
 import logging
 import os
 import queue
-import secrets
-import signal
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, InvalidStateError, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..clock import utcnow
 from ..runlog.models import ErrorInfo, StepStatus
-from .dask_task import (
-    MARKER_DIR,
-    TOPIC,
-    cancel_task,
-    check_workspace,
-    lost_worker_error,
-    run_step,
-    started_marker,
-    warm_up,
+from .dask_cluster import (
+    CONNECT_TIMEOUT_S,
+    DaskConnection,
+    SchedulerUnreachable,
+    WorkspaceNotShared,
 )
+from .dask_task import cancel_task, lost_worker_error, run_step, started_marker, warm_up
 from .interface import StepJob, StepProgress, StepResult
 from .kernel_stopping import kill_process_group, timeout_error
 
 if TYPE_CHECKING:
-    from distributed import Client, LocalCluster
+    from distributed import Client
     from distributed import Future as DaskFuture
 
 log = logging.getLogger(__name__)
 
-CONNECT_TIMEOUT_S = 30.0
-CONNECT_RETRY_AFTER_S = 10.0  # a failed connection is reported again, not retried, this long
 KILL_KERNEL_AFTER_S = 10.0  # a cancelled step still running after this: its kernel is killed
 TIMEOUT_GRACE_S = 15.0  # a step past timeout_s + this is given up (its worker does not answer)
-WORKSPACE_CHECK_KEEP_S = 30.0  # a run folder every worker saw is not checked again this soon
 SHUTDOWN_WAIT_S = 15.0
 DISPATCH_WAIT_MAX_S = 1.0
 
@@ -114,14 +105,6 @@ class _Stop:
 _Command = _Submit | _Cancel | _Finished | _WorkerRemoved | _Connect | _Stop
 
 
-class WorkspaceNotShared(RuntimeError):
-    """A Dask worker does not see the workspace at the path the run uses."""
-
-
-class SchedulerUnreachable(RuntimeError):
-    """The Dask scheduler could not be reached (or the local cluster not started)."""
-
-
 def _resolve(task: _Task, result: StepResult) -> None:
     try:
         task.future.set_result(result)
@@ -143,15 +126,15 @@ class DaskExecutor:
     """An `Executor` running each step as a task on a Dask cluster. Thread-safe."""
 
     def __init__(self, scheduler_address: str | None = None, *, n_workers: int | None = None):
-        self.scheduler_address = scheduler_address or None
-        self.n_workers = n_workers or os.cpu_count() or 1  # for the LocalCluster only
         self._lock = threading.Lock()
         self._tasks: dict[str, _Task] = {}  # key -> a task whose future is not resolved yet
         self._commands: queue.Queue[_Command] = queue.Queue()
-        self._client: Client | None = None
-        self._cluster: LocalCluster | None = None
-        self._connect_failure: tuple[float, str] | None = None  # (when, why): not retried soon
-        self._checked: dict[str, float] = {}  # run folder -> when every worker saw it
+        self._cluster = DaskConnection(
+            scheduler_address or None,
+            n_workers or os.cpu_count() or 1,
+            self._on_step_event,
+            self._on_cluster_event,
+        )
         self._closed = False
         # Calls that reach workers (cancel, kill) must not hold up the dispatcher.
         self._control = ThreadPoolExecutor(2, thread_name_prefix="runnable-jupyter-dask-control")
@@ -161,12 +144,9 @@ class DaskExecutor:
         self._thread.start()
 
     @property
-    def where(self) -> str:
-        return (
-            f"the Dask scheduler at {self.scheduler_address}"
-            if self.scheduler_address
-            else ("a local Dask cluster")
-        )
+    def scheduler_address(self) -> str | None:
+        """The scheduler steps go to (None: a local cluster started for this executor)."""
+        return self._cluster.scheduler_address
 
     # -- Executor interface
 
@@ -261,6 +241,13 @@ class DaskExecutor:
                 except SchedulerUnreachable:
                     pass  # the next submit says why
 
+    def _connected(self) -> Client:
+        first = self._cluster.client is None
+        client = self._cluster.connected()
+        if first:  # workers import papermill now, not when their first step comes
+            self._control.submit(client.run, warm_up, on_error="ignore")
+        return client
+
     def _settle(self, task: _Task, result: StepResult) -> None:
         with self._lock:
             self._tasks.pop(task.key, None)
@@ -272,7 +259,7 @@ class DaskExecutor:
             return
         try:
             client = self._connected()
-            self._check_workspace(client, task.job)
+            self._cluster.check_workspace(task.job)
         except (SchedulerUnreachable, WorkspaceNotShared) as error:
             self._settle(task, _failed(ErrorInfo(name=type(error).__name__, message=str(error))))
             return
@@ -322,8 +309,8 @@ class DaskExecutor:
         )
 
     def _lost(self, task: _Task, worker: str) -> None:
-        if task.dask_future is not None and self._client is not None:
-            self._client.cancel(task.dask_future)  # Dask would run it again elsewhere
+        if task.dask_future is not None and self._cluster.client is not None:
+            self._cluster.client.cancel(task.dask_future)  # Dask would run it again elsewhere
         if task.stop_reason == "cancelled":
             self._settle(task, _cancelled())
         else:
@@ -335,7 +322,7 @@ class DaskExecutor:
         task.stop_reason = "cancelled"
         if task.dask_future is None:
             return  # still in the command queue: `_submit` settles it
-        client = self._client
+        client = self._cluster.client
         if task.worker is None:  # not started (or not said so yet): stop it on the scheduler
             if client is not None:
                 client.cancel(task.dask_future)
@@ -358,7 +345,7 @@ class DaskExecutor:
             log.warning(
                 "step %s: its Dask worker %s does not answer", task.job.step_id, task.worker
             )
-            client = self._client
+            client = self._cluster.client
             if client is not None and task.worker is not None:
                 self._control.submit(
                     client.run, cancel_task, task.key, workers=[task.worker], on_error="ignore"
@@ -376,85 +363,6 @@ class DaskExecutor:
             else:
                 error = timeout_error(task.job.step_id, task.job.timeout_s or 0)
                 self._settle(task, _failed(error))
-
-    # -- the cluster
-
-    def _connected(self) -> Client:
-        if self._client is not None:
-            return self._client
-        failure = self._connect_failure
-        if failure is not None and time.monotonic() - failure[0] < CONNECT_RETRY_AFTER_S:
-            raise SchedulerUnreachable(failure[1])
-        from distributed import Client, LocalCluster
-
-        try:
-            if self.scheduler_address is None:
-                import dask
-
-                # Ctrl-C is the caller's, to cancel cleanly: the cluster's threads and worker
-                # processes inherit this thread's blocked SIGINT. Dask must not re-run a step
-                # whose worker died (the task refuses anyway).
-                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-                with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
-                    self._cluster = LocalCluster(
-                        n_workers=self.n_workers,
-                        threads_per_worker=1,
-                        processes=True,
-                        host="127.0.0.1",
-                        dashboard_address=None,
-                    )
-                client = Client(self._cluster, timeout=CONNECT_TIMEOUT_S)
-            else:
-                client = Client(self.scheduler_address, timeout=CONNECT_TIMEOUT_S)
-        except Exception as error:
-            self._close_cluster()
-            message = (
-                f"could not connect to {self.where}: {error}. Start the scheduler "
-                "(`dask scheduler`) and its workers, or check --scheduler-address / "
-                "RunnableJupyterApp.dask_scheduler_address"
-            )
-            self._connect_failure = (time.monotonic(), message)
-            raise SchedulerUnreachable(message) from None
-        client.subscribe_topic(TOPIC, self._on_step_event)
-        client.subscribe_topic("all", self._on_cluster_event)
-        self._client = client
-        self._control.submit(client.run, warm_up, on_error="ignore")
-        return client
-
-    def _check_workspace(self, client: Client, job: StepJob) -> None:
-        """Every worker must see the run folder and pipeline at the paths the run uses."""
-        run_dir = Path(job.log_file).parent
-        checked = self._checked.get(str(run_dir))
-        if checked is not None and time.monotonic() - checked < WORKSPACE_CHECK_KEEP_S:
-            return
-        token = secrets.token_hex(16)
-        token_file = run_dir / MARKER_DIR / f"check-{token[:12]}.token"
-        token_file.parent.mkdir(parents=True, exist_ok=True)
-        token_file.write_text(token, encoding="utf-8")
-        try:
-            answers = client.run(
-                check_workspace, str(token_file), token, job.pipeline_path, on_error="return"
-            )
-        finally:
-            token_file.unlink(missing_ok=True)
-            try:
-                token_file.parent.rmdir()
-            except OSError:
-                pass
-        if not answers:
-            raise WorkspaceNotShared(
-                f"{self.where} has no workers: start some (`dask worker ADDRESS`) and retry"
-            )
-        problems = {w: str(a) if isinstance(a, BaseException) else a for w, a in answers.items()}
-        blind = {worker: problem for worker, problem in sorted(problems.items()) if problem}
-        if blind:
-            listed = "; ".join(f"{worker} {problem}" for worker, problem in blind.items())
-            raise WorkspaceNotShared(
-                f"{len(blind)} of {len(answers)} Dask workers do not see the workspace: "
-                f"{listed}. Every worker must mount the workspace (notebooks, catalog, runs "
-                "folder) at the same path, on a shared filesystem"
-            )
-        self._checked[str(run_dir)] = time.monotonic()
 
     def _on_step_event(self, event: tuple[float, dict[str, Any]]) -> None:
         """On the client's event loop: what a running task says (quick, never raises)."""
@@ -487,19 +395,6 @@ class DaskExecutor:
 
     def _close(self) -> None:
         self._control.shutdown(wait=False, cancel_futures=True)
-        self._close_cluster()
+        self._cluster.close()
         for task in self._open_tasks():
             self._settle(task, _cancelled())
-
-    def _close_cluster(self) -> None:
-        client, cluster = self._client, self._cluster
-        self._client = self._cluster = None
-        if client is not None:  # else the scheduler still sends it events while it closes
-            for topic in (TOPIC, "all"):
-                client.unsubscribe_topic(topic)
-        for resource in (client, cluster):
-            if resource is not None:
-                try:
-                    resource.close()
-                except Exception:
-                    log.exception("closing the Dask %s failed", type(resource).__name__)

@@ -9,6 +9,7 @@ scheduler loop of jobs (`jobs.scheduler`) starts with the extension and stops wi
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,12 @@ from jupyter_server.extension.application import ExtensionApp
 from traitlets import Bool, Float, Int, List, TraitError, Unicode, validate
 
 from ..errors import PathOutsideRoot
+from ..executors.choice import (
+    ExecutorChoiceError,
+    check_executor_name,
+    check_scheduler_address,
+    make_executor,
+)
 from ..jobs.model import DEFAULT_MAX_GRID_SIZE
 from ..jobs.scheduler import DEFAULT_INTERVAL_S, Scheduler, SchedulerLoop
 from ..jobs.service import JobService
@@ -128,6 +135,38 @@ class RunnableJupyterApp(ExtensionApp):
         help="The scheduler looks for new and changed jobs at least this often, in seconds.",
     )
 
+    executor = Unicode(
+        "local",
+        config=True,
+        help="Where steps run: 'local' (worker processes of this server), 'dask' (a "
+        "dask.distributed cluster: dask_scheduler_address, else a LocalCluster started with the "
+        "server; needs runnable-jupyter[dask]), or the import string of an Executor class "
+        "(package.module:Class, called with max_workers=N).",
+    )
+    dask_scheduler_address = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="The Dask scheduler steps go to with executor = 'dask' (tcp://HOST:PORT; default: "
+        "a LocalCluster started with the server). Every worker must see the server root at the "
+        "same path.",
+    )
+
+    @validate("executor")
+    def _known_executor(self, proposal: dict[str, Any]) -> str:
+        try:
+            return check_executor_name(proposal["value"])
+        except ExecutorChoiceError as error:
+            raise TraitError(f"RunnableJupyterApp.executor: {error}") from None
+
+    @validate("dask_scheduler_address")
+    def _scheduler_address(self, proposal: dict[str, Any]) -> str | None:
+        value = proposal["value"]
+        try:
+            return check_scheduler_address(value) if value else None
+        except ExecutorChoiceError as error:
+            raise TraitError(f"RunnableJupyterApp.dask_scheduler_address: {error}") from None
+
     @validate("max_parallel", "max_runs_per_pipeline", "job_max_grid_size")
     def _positive_parallelism(self, proposal: dict[str, Any]) -> int | None:
         value = proposal["value"]
@@ -188,8 +227,21 @@ class RunnableJupyterApp(ExtensionApp):
         RunsFolderGuard(runs_root.relative_to(root).as_posix() if runs_root else None).install(
             self.serverapp.contents_manager
         )
+        if self.dask_scheduler_address and self.executor != "dask":
+            self.log.warning(
+                "runnable_jupyter: dask_scheduler_address is set but executor is %r: steps do "
+                "not run on Dask (set RunnableJupyterApp.executor = 'dask')",
+                self.executor,
+            )
+        # Connects (or starts its cluster) lazily: the server starts as fast as before.
+        self.step_executor = make_executor(
+            self.executor,
+            max_workers=self.max_parallel or os.cpu_count() or 1,
+            scheduler_address=self.dask_scheduler_address,
+        )
         self.run_manager = RunManager(
             root=root,
+            executor=self.step_executor,
             on_event=self._on_run_event,
             runs_root=runs_root,
             catalog_root=configured_folder(root, "catalog_root", self.catalog_root),
@@ -251,6 +303,9 @@ class RunnableJupyterApp(ExtensionApp):
         manager = getattr(self, "run_manager", None)
         if manager is not None:
             await asyncio.to_thread(manager.shutdown)
+        executor = getattr(self, "step_executor", None)
+        if executor is not None:  # the manager stops only the local pool it made itself
+            await asyncio.to_thread(executor.shutdown)
         forwarder = getattr(self, "event_forwarder", None)
         if forwarder is not None:
             forwarder.closed = True
