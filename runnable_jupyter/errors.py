@@ -110,3 +110,9 @@ class ServiceUnavailable(RunnableError):
     """The run manager is shutting down: it starts nothing new."""
 
     code = "shutting_down"
+
+
+class MissingDependency(RunnableError):
+    """An optional feature whose package is not installed (e.g. `export argo` without hera)."""
+
+    code = "missing_dependency"

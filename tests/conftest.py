@@ -34,10 +34,12 @@ pytest_plugins = ["pytest_jupyter.jupyter_server"]
 # worker of that run (`pytest --durations=0`, summed per module); only their order matters.
 SLOW_MODULES = {
     "test_example.py": 145,
+    "test_export_argo.py": 120,
     "test_cli.py": 115,
     "test_packaging.py": 110,
     "test_faults.py": 110,
     "test_caching.py": 100,
+    "test_exec_step.py": 100,
     "test_dask_executor.py": 100,
     "test_local_executor.py": 95,
     "test_reruns_and_mocks.py": 80,

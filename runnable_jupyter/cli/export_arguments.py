@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 
-EXPORT_FORMATS = ["script"]
+EXPORT_FORMATS = ["script", "argo"]
 
 
 def add_export_arguments(parser: argparse.ArgumentParser) -> None:
@@ -15,9 +15,21 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
         "-o",
         "--output",
         metavar="FILE",
-        help="default: NAME_pipeline.py beside the pipeline",
+        help="default: NAME_pipeline.py (script) or NAME.argo.yaml (argo) beside the pipeline",
     )
     parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    parser.add_argument(
+        "--image",
+        metavar="IMAGE",
+        help="argo: the container image every step runs in (with runnable-jupyter, papermill "
+        "and the steps' kernels installed)",
+    )
+    parser.add_argument(
+        "--volume-claim",
+        metavar="NAME",
+        help="argo: the PersistentVolumeClaim holding the workspace, mounted in every step "
+        "(default: runnable-jupyter-workspace)",
+    )
 
 
 def add_exec_step_arguments(parser: argparse.ArgumentParser) -> None:
