@@ -100,6 +100,24 @@ def kernel_processes() -> list[psutil.Process]:
     return found
 
 
+def kernel_owner(kernel: psutil.Process) -> psutil.Process | None:
+    """The process that started `kernel`: its parent, or its parent's parent when the kernel
+    was forked by a kernel zygote (the zygote is a child of the kernel's owner)."""
+    parent = kernel.parent()
+    if parent is not None and any("kernel_zygote" in part for part in parent.cmdline()):
+        return parent.parent()
+    return parent
+
+
+# For a notebook: prints "worker PID", the pid of the process that started its kernel.
+PRINT_KERNEL_OWNER = (
+    "import os, psutil\n"
+    "_owner = psutil.Process().parent()\n"
+    "if 'kernel_zygote' in ' '.join(_owner.cmdline()): _owner = _owner.parent()\n"
+    "print('worker', _owner.pid, flush=True)"
+)
+
+
 def wait_until(condition: Callable[[], object], timeout: float = 30.0) -> None:
     """Poll `condition` until it holds; AssertionError after `timeout` seconds."""
     deadline = time.monotonic() + timeout

@@ -36,7 +36,14 @@ from typing import Any
 import nbformat
 import psutil
 import pytest
-from helpers import kernel_processes, kernelspec, statuses, wait_until, write_step_pipeline
+from helpers import (
+    kernel_owner,
+    kernel_processes,
+    kernelspec,
+    statuses,
+    wait_until,
+    write_step_pipeline,
+)
 from server_support import wait_without_kernels
 
 from runnable_jupyter.runlog.models import ErrorInfo, RunLog, RunStatus, StepStatus
@@ -286,7 +293,7 @@ def test_a_killed_worker_fails_its_step_its_kernel_dies_and_the_run_is_retryable
     campaign.hang("a")
     run_id = campaign.start()
     hang = campaign.hang_in_run("a", run_id)
-    worker = hang.kernel.parent()
+    worker = kernel_owner(hang.kernel)
     assert worker is not None and worker in worker_processes()
     worker.send_signal(signal.SIGKILL)
     log = campaign.wait(run_id)
@@ -325,7 +332,7 @@ def test_a_killed_owner_leaves_no_kernel_and_its_run_is_interrupted_and_retryabl
     try:
         hang = campaign.hang_of("a", lambda: cli.poll() is None)
         left += [hang.kernel, hang.child]
-        worker = hang.kernel.parent()
+        worker = kernel_owner(hang.kernel)
         assert worker is not None and worker.ppid() == cli.pid
         [run_id] = [d.parent.name for d in (campaign.here / "p.runs").glob("*/run.json")]
         campaign.wait_for_step(run_id, "c", "succeeded")

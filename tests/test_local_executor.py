@@ -18,6 +18,7 @@ from typing import Any
 import nbformat
 import psutil
 import pytest
+from helpers import PRINT_KERNEL_OWNER
 
 from runnable_jupyter.executors import local
 from runnable_jupyter.executors.interface import StepJob, StepProgress, StepResult
@@ -27,7 +28,7 @@ from runnable_jupyter.runlog.models import StepStatus
 pytestmark = pytest.mark.timeout(180)
 
 PYTHON3 = {"name": "python3", "display_name": "Python 3", "language": "python"}
-SLEEPER = ["import os, time\nprint('worker', os.getppid(), flush=True)", "time.sleep(600)"]
+SLEEPER = [PRINT_KERNEL_OWNER, "import time\ntime.sleep(600)"]
 
 
 def write_notebook(path: Path, sources: list[str]) -> Path:
@@ -107,7 +108,7 @@ def executor() -> Iterator[LocalProcessExecutor]:
 def quick(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_notebook(
         tmp_path_factory.mktemp("quick") / "quick.ipynb",
-        ["import os\nprint('worker', os.getppid())", "print('hello', 6 * 7)"],
+        [PRINT_KERNEL_OWNER, "print('hello', 6 * 7)"],
     )
 
 
@@ -158,8 +159,8 @@ def test_kernel_death_fails_the_step_and_the_worker_lives_on(
     dies = write_notebook(
         tmp_path / "dies.ipynb",
         [
-            "import os, signal\nprint('worker', os.getppid(), flush=True)",
-            "os.kill(os.getpid(), signal.SIGKILL)",
+            PRINT_KERNEL_OWNER,
+            "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)",
         ],
     )
     job = make_job(dies, "dies")
@@ -265,10 +266,18 @@ def test_shutdown_cancels_running_steps_and_leaves_no_process(tmp_path: Path) ->
     pool.shutdown()  # idempotent
 
 
-def test_reserve_starts_the_workers_before_any_job_arrives() -> None:
-    with LocalProcessExecutor(2) as pool:
-        pool.reserve(1)
+def test_reserved_workers_start_together_with_the_first_job(tmp_path: Path, quick: Path) -> None:
+    with LocalProcessExecutor(3) as pool:
+        pool.reserve(2)
+        pool.reserve(1)  # the widest wish counts
+        assert pool._workers == []  # a run whose steps are all reused starts no process
+        future = pool.submit(make_job(quick, "first"), ignore)
         started = [w.process.pid for w in pool._workers]
-        assert len(started) == 1 and all(psutil.pid_exists(pid) for pid in started)
-        pool.reserve(5)  # never more than max_workers
-        assert len(pool._workers) == 2
+        assert len(started) == 2 and all(psutil.pid_exists(pid) for pid in started)
+        assert future.result(60).status == StepStatus.succeeded
+        pool.reserve(5)  # never more than max_workers; at once while a job is queued or running
+        blocker = pool.submit(make_job(write_notebook(tmp_path / "s.ipynb", SLEEPER), "s"), ignore)
+        pool.reserve(5)
+        assert len(pool._workers) == 3
+        pool.cancel("20261122T101500-abcdef", "s")
+        assert blocker.result(30).status == StepStatus.cancelled

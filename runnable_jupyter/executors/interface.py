@@ -46,6 +46,7 @@ class StepJob:
     pipeline_path: str = ""
     catalog_get: list[str] = field(default_factory=list)  # globs copied in before the run
     catalog_put: list[str] = field(default_factory=list)  # globs copied out after success
+    preload: list[str] = field(default_factory=list)  # modules the kernel zygote imports first
 
 
 @dataclass

@@ -104,6 +104,7 @@ class LocalProcessExecutor:
         self._lock = threading.RLock()
         self._pending: deque[_Task] = deque()
         self._workers: list[_Worker] = []
+        self._reserved = 0  # workers to start with the next job (`reserve`)
         self._closed = False
         # A non-blocking self-pipe wakes the monitor: a waker must never block holding the lock.
         self._wake_reader, self._wake_writer = os.pipe()
@@ -132,6 +133,8 @@ class LocalProcessExecutor:
             if self._closed:
                 raise RuntimeError("this executor is shut down: create a new one to run steps")
             self._pending.append(task)
+            if self._reserved:
+                self._start_reserved()
             self._dispatch()
         return task.future
 
@@ -148,14 +151,21 @@ class LocalProcessExecutor:
         self._wake()
 
     def reserve(self, parallel: int) -> None:
-        """Start workers now, up to `parallel`: they import papermill while the run begins,
-        instead of one by one when steps become ready."""
+        """Up to `parallel` workers start together with the next job (now, if one is queued or
+        running): they import papermill while the first step runs, instead of one by one as
+        steps become ready. A run whose steps are all reused from earlier runs starts none."""
         with self._lock:
-            live = sum(1 for worker in self._workers if not worker.gone)
-            for _ in range(min(parallel, self.max_workers) - live):
-                if self._closed:
-                    return
-                self._start_worker()
+            self._reserved = max(self._reserved, min(parallel, self.max_workers))
+            if self._pending or any(worker.task is not None for worker in self._workers):
+                self._start_reserved()
+
+    def _start_reserved(self) -> None:
+        live = sum(1 for worker in self._workers if not worker.gone)
+        for _ in range(self._reserved - live):
+            if self._closed:
+                return
+            self._start_worker()
+        self._reserved = 0
 
     def shutdown(self) -> None:
         with self._lock:
@@ -181,7 +191,14 @@ class LocalProcessExecutor:
         with self._lock:
             workers = list(self._workers)
             for worker in workers:
-                self._send(worker, StopWorker())
+                if worker.task is None:
+                    # SIGTERM now rather than StopWorker: a worker still importing papermill
+                    # (started by `reserve` for a run that had nothing to execute) would read it
+                    # only seconds later. Its handler stops its kernel; before the handler is
+                    # installed there is no kernel.
+                    worker.process.terminate()
+                else:
+                    self._send(worker, StopWorker())
         for worker in workers:  # the monitor reaps them; here we only wait for them to end
             if not wait_ready([worker.process.sentinel], WORKER_STOP_WAIT_S):
                 worker.process.kill()

@@ -5,13 +5,15 @@ Its notebook client is papermill's, with hooks into the step being run (`StepHoo
 - cells tagged with a skip tag stay unexecuted and unchanged (source, outputs, execution count),
 - "cell i of n" is reported as each code cell starts, and the kernel's pid as soon as it runs,
 - the kernel is launched with the step's environment and working directory (no process-wide
-  chdir),
+  chdir), forked by a zygote when the step allows it and the kernelspec is the standard
+  ipykernel one of this Python (`zygote_provisioner`), else started the normal way,
 - outputs beyond the step's output limit are dropped as they arrive (`output_limit`), and the
   values of secret environment variables are masked in them (`secret_masking`).
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, Protocol, TextIO
 
 import nbformat
@@ -22,6 +24,7 @@ from papermill.log import logger as papermill_logger
 
 from .output_limit import OutputBudget
 from .secret_masking import SecretMask
+from .zygote_provisioner import ZygoteProvisioner, zygote_launch
 
 ENGINE_NAME = "runnable_jupyter"
 KERNEL_START_TIMEOUT_S = 60
@@ -31,6 +34,7 @@ class StepHooks(Protocol):
     """What the notebook client needs from the step it runs."""
 
     kernel_launch: dict[str, Any]  # extra keyword arguments for launching the kernel
+    kernel_preload: tuple[str, ...] | None  # fork the kernel from a zygote with these; None: no
     skipped: dict[int, Any]  # cell index -> the skipped cell's outputs and count, to put back
     output_budget: OutputBudget
     secret_mask: SecretMask
@@ -48,6 +52,14 @@ class StepNotebookClient(PapermillNotebookClient):  # type: ignore[misc]  # pape
         self.step = step
 
     async def async_start_new_kernel(self, **kwargs: Any) -> None:
+        preload = self.step.kernel_preload
+        if preload is not None and zygote_launch(self.km.kernel_spec.argv):
+            self.km.kernel_id = self.km.kernel_id or str(uuid.uuid4())
+            provisioner = ZygoteProvisioner(
+                kernel_id=self.km.kernel_id, kernel_spec=self.km.kernel_spec, parent=self.km
+            )
+            provisioner.preload = preload
+            self.km.provisioner = provisioner  # the manager keeps a provisioner it was given
         await super().async_start_new_kernel(**{**kwargs, **self.step.kernel_launch})
         pid = getattr(getattr(self.km, "provisioner", None), "pid", None)
         if pid is not None:

@@ -46,6 +46,7 @@ from .step_preparation import (
     check_kernel_and_language,
     code_cell_plan,
     kernel_environment,
+    kernel_zygote_enabled,
     resolve_kernel_name,
 )
 
@@ -190,6 +191,7 @@ class _StepRun:
         self.on_kernel_start = on_kernel_start
         self.kernel_name: str | None = None
         self.kernel_launch: dict[str, Any] = {}
+        self.kernel_preload = tuple(job.preload) if kernel_zygote_enabled() else None
         self.skipped: dict[int, Any] = {}  # index -> the skipped cell's outputs, to put back
         self.output_budget = OutputBudget(job.output_limit_bytes)
         self.secret_mask = SecretMask([job.env[name] for name in job.secret_env if name in job.env])

@@ -11,8 +11,17 @@ from typing import Any
 
 from .interface import FALLBACK_KERNEL, StepJob
 
+# "0" starts every kernel the normal way (a comparison, or a platform where forking misbehaves).
+ZYGOTE_SWITCH = "RUNNABLE_JUPYTER_KERNEL_ZYGOTE"
+
 # nbclient skips this tag on its own, so plain papermill never runs such cells: always skip it too.
 NBCLIENT_SKIP_TAG = "skip-execution"
+
+
+def kernel_zygote_enabled() -> bool:
+    """Whether Python kernels may be forked by a zygote here: on Linux (forking without exec is
+    unsafe on macOS, impossible on Windows), unless RUNNABLE_JUPYTER_KERNEL_ZYGOTE=0."""
+    return sys.platform.startswith("linux") and os.environ.get(ZYGOTE_SWITCH, "1") != "0"
 
 
 def resolve_kernel_name(requested: str | None, nb: Any) -> str:
@@ -69,6 +78,11 @@ def kernel_environment(job: StepJob) -> dict[str, str]:
             RUNNABLE_JUPYTER_CATALOG_VIEW=job.catalog_view,
             RUNNABLE_JUPYTER_CATALOG_FILES=job.catalog_files,
         )
+    return with_package_importable(env)
+
+
+def with_package_importable(env: dict[str, str]) -> dict[str, str]:
+    """`env` with the PYTHONPATH entry for `runnable_jupyter` a kernel needs (see above)."""
     root = _package_root()
     pythonpath = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
     from_pythonpath = {str(Path(p).resolve()) for p in pythonpath}

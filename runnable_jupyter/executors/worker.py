@@ -60,6 +60,17 @@ def lost_job_error(job: StepJob, stop_reason: str | None, exitcode: int | None) 
     )
 
 
+def warm_up_kernel_zygote() -> None:
+    """Start the zygote that the kernels of steps without their own PYTHON* variables or
+    `preload` fork from (the usual case), so that the first step finds it ready."""
+    from .step_preparation import kernel_zygote_enabled, with_package_importable
+    from .zygote_client import ZygoteKey, process_zygotes
+
+    if kernel_zygote_enabled():
+        env = with_package_importable(dict(os.environ))
+        process_zygotes().warm_up(ZygoteKey.of(env), env)
+
+
 def worker_main(conn: Connection, cancel_event: Any, parent_pid: int) -> None:
     """A worker process: run the jobs the parent sends, one at a time, until told to stop."""
     # The worker's stderr is the caller's terminal or server log: library warnings about the
@@ -67,6 +78,7 @@ def worker_main(conn: Connection, cancel_event: Any, parent_pid: int) -> None:
     # kernel, so the user's own warnings still reach the step's output and log.
     warnings.simplefilter("ignore")
     skip_iri_format_checker()
+    warm_up_kernel_zygote()  # it imports ipykernel while this process imports papermill
     from .step_execution import execute_step  # imports papermill once per worker
 
     kernel: dict[str, int | None] = {"pgid": None}

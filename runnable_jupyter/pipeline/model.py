@@ -71,6 +71,7 @@ class Settings(_Strict):
     catalog_dir: str | None = None
     output_limit_mb: float | None = None
     retention: Retention | None = None
+    preload: list[str] = Field(default_factory=list)  # imported by the kernel zygote
 
     def effective_max_parallel(self) -> int:
         return self.max_parallel or os.cpu_count() or 1

@@ -63,5 +63,6 @@ def next_attempt(
         pipeline_path=str(pipeline_path),
         catalog_get=list(step.catalog.get),
         catalog_put=list(step.catalog.put),
+        preload=list(pipeline.settings.preload),
     )
     return attempt, job
