@@ -109,6 +109,20 @@ def check_workspace(token_file: str, token: str, pipeline_path: str) -> str:
 # -- the step task
 
 
+def drop_nanny_environ() -> None:
+    """Kernels start with the environment of the machine, not the one Dask's nanny gives its
+    worker process (`distributed.nanny.pre-spawn-environ`: MALLOC_TRIM_THRESHOLD_=65536 makes
+    pandas work in a kernel about twice as slow, OMP_NUM_THREADS=1 and the like starve numpy).
+    They are read when a process starts, so the worker itself keeps them. A step that wants one
+    sets it in its `env`."""
+    import dask
+
+    spawned = dask.config.get("distributed.nanny.pre-spawn-environ", default={}) or {}
+    for name, value in spawned.items():
+        if os.environ.get(name) == str(value):
+            del os.environ[name]
+
+
 def _claim(marker: Path, worker: str) -> str | None:
     """Claim the step for this worker; the worker of an earlier claim when there was one."""
     for attempt in (1, 2, 3):  # the caller removes the folder once it is empty: make it again
@@ -156,6 +170,7 @@ def run_step(job: StepJob, key: str) -> StepResult:
     switch = _switch_for(key)
     report("started", worker=address)
     try:
+        drop_nanny_environ()
         skip_iri_format_checker()
         from .step_execution import execute_step
 
@@ -188,5 +203,6 @@ def run_step(job: StepJob, key: str) -> StepResult:
 
 def warm_up() -> None:
     """Import papermill on the worker before its first step (run once per worker)."""
+    drop_nanny_environ()
     skip_iri_format_checker()
     from . import step_execution  # noqa: F401
