@@ -94,6 +94,7 @@ def test_the_walk_covers_every_route_of_the_api(jp_serverapp):
         ("POST", f"{api}/jobs/(?P<job_id>[^/]+)/run"),
         ("POST", f"{api}/jobs/(?P<job_id>[^/]+)/cancel"),
         ("POST", f"{api}/import"),
+        ("POST", f"{api}/export"),
         ("GET", f"{api}/parameters"),
         ("GET", f"{api}/schedule"),
     }
@@ -139,6 +140,7 @@ async def test_every_route_asks_the_authorizer_about_runnable_and_obeys_a_refusa
         ("DELETE", "sweep"): "write",
         ("POST", "run"): "execute",
         ("POST", "import"): "write",
+        ("POST", "export"): "read",
         ("GET", "parameters"): "read",
         ("GET", "schedule"): "read",
     }

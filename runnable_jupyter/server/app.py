@@ -33,6 +33,7 @@ from ..runs.index_watch import IndexWatcher, WatchLoop
 from ..runs.manager import RunManager
 from ..runs.retention import RetentionPolicy
 from .events import EventForwarder
+from .export_handlers import EXPORT_ROUTES
 from .handlers import MANAGER_SETTING, BaseHandler, UnknownRouteHandler, VersionHandler
 from .import_handlers import IMPORT_ROUTES
 from .jobs_handlers import JOB_ROUTES, JOBS_SETTING, SCHEDULER_SETTING
@@ -44,6 +45,7 @@ ROUTES: list[tuple[str, type[BaseHandler]]] = [
     ("/version", VersionHandler),
     *RUN_ROUTES,
     *IMPORT_ROUTES,
+    *EXPORT_ROUTES,
     *JOB_ROUTES,
 ]
 UNKNOWN_ROUTE: tuple[str, type[BaseHandler]] = (f"/{API_PREFIX}/.*", UnknownRouteHandler)

@@ -44,6 +44,7 @@ STATUS_BY_CODE = {
     "job_not_found": 404,
     "job_exists": 409,
     "shutting_down": 503,
+    "missing_dependency": 501,  # an optional feature not installed on the server
 }
 UNMAPPED_ERROR_STATUS = 500  # a domain error the API does not expect (e.g. catalog_error)
 HTTP_ERROR_CODES = {
