@@ -365,6 +365,27 @@ def test_kernels_default_to_the_installed_kernelspecs(ws):
     assert [p.pointer for p in problems] == ["/steps/1/kernel"]
 
 
+def test_kernelspecs_are_found_as_jupyter_client_finds_them(tmp_path, monkeypatch):
+    """The lookup that spares the CLI jupyter_client's import names what KernelSpecManager
+    names: folders holding kernel.json (lower-cased) on JUPYTER_PATH and in IPython's folder,
+    and ipykernel's python3."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    from runnable_jupyter.pipeline.notebook_checks import find_kernelspec_names
+
+    for folder, name in [("jupyter", "Mixed-Case"), ("jupyter", "r-4.3"), ("ipython", "julia")]:
+        spec = tmp_path / folder / "kernels" / name
+        spec.mkdir(parents=True)
+        (spec / "kernel.json").write_text("{}")
+    (tmp_path / "jupyter" / "kernels" / "no-kernel-json").mkdir()
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
+    found = find_kernelspec_names()
+    assert {"mixed-case", "r-4.3", "julia", "python3"} <= found
+    assert "no-kernel-json" not in found
+    assert found == set(KernelSpecManager().find_kernel_specs())
+
+
 # --- every problem at once --------------------------------------------------------------------
 
 

@@ -12,12 +12,14 @@ thread was started, says "ready" on the Unix socket FD, then serves one request 
 Each request forks a child that becomes exactly what `python -m ipykernel_launcher ARGV...`
 would have been: a session of its own (setsid, so the kernel's pid is its process group), the
 given standard streams, working directory, environment and `sys.path[0]`, then the launcher
-run as `__main__`. The child inherits only the imports; no thread, socket or kernel state exists
-before the fork. The zygote reaps its children and exits when its socket closes (its owner
-ended, however), and the kernels notice it gone (ipykernel's parent poller) and exit too.
+run as `__main__`. The zygote's objects are frozen (`gc.freeze`) before each fork. The child
+inherits only the imports; no thread, socket or kernel state exists before the fork. The zygote
+reaps its children and exits when its socket closes (its owner ended, however), and the kernels
+notice it gone (ipykernel's parent poller) and exit too.
 Standard library only besides ipykernel: nothing else must be imported before the fork.
 """
 
+import gc
 import json
 import os
 import signal
@@ -103,6 +105,10 @@ def _serve(channel: socket.socket) -> None:
                 raise ValueError(f"expected 3 file descriptors, got {len(fds)}")
             sys.stdout.flush()
             sys.stderr.flush()
+            # What the zygote imported moves to the GC's permanent generation: the kernel's
+            # collections (its exit's above all: ~0.6 s to 0.1 s) never walk it again, and its
+            # memory pages stay shared with the zygote instead of being copied on write.
+            gc.freeze()
             pid = os.fork()
         except Exception as exc:
             answer: dict[str, Any] = {"error": f"{type(exc).__name__}: {exc}"}

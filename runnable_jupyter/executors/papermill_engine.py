@@ -7,12 +7,15 @@ Its notebook client is papermill's, with hooks into the step being run (`StepHoo
 - the kernel is launched with the step's environment and working directory (no process-wide
   chdir), forked by a zygote when the step allows it and the kernelspec is the standard
   ipykernel one of this Python (`zygote_provisioner`), else started the normal way,
+- the live copy of the output notebook is written at most every second, not at every cell's
+  start and end,
 - outputs beyond the step's output limit are dropped as they arrive (`output_limit`), and the
   values of secret environment variables are masked in them (`secret_masking`).
 """
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any, Protocol, TextIO
 
@@ -100,6 +103,30 @@ class StepNotebookClient(PapermillNotebookClient):  # type: ignore[misc]  # pape
     execute_cell = run_sync(async_execute_cell)
 
 
+LIVE_SAVE_INTERVAL_S = 1.0
+
+
+def throttle_live_saves(nb_man: Any, interval_s: float = LIVE_SAVE_INTERVAL_S) -> None:
+    """papermill writes the whole output notebook as every cell starts and as it ends (each
+    write serializes and validates it: ~10-20 ms for a small notebook): keep that live copy at
+    most `interval_s` old instead, and always write it when execution ends."""
+    save = nb_man.save
+    last = [float("-inf")]
+
+    def live_save(**kwargs: Any) -> None:
+        now = time.monotonic()
+        if now - last[0] >= interval_s:
+            last[0] = now
+            save(**kwargs)
+
+    def notebook_complete(complete: Any = nb_man.notebook_complete, **kwargs: Any) -> Any:
+        nb_man.save = save
+        return complete(**kwargs)
+
+    nb_man.save = live_save
+    nb_man.notebook_complete = notebook_complete
+
+
 class StepEngine(Engine):  # type: ignore[misc]  # papermill: untyped
     """A papermill engine running `StepNotebookClient` (registered as `ENGINE_NAME`)."""
 
@@ -116,6 +143,7 @@ class StepEngine(Engine):  # type: ignore[misc]  # papermill: untyped
         start_timeout: int = KERNEL_START_TIMEOUT_S,
         **_ignored: Any,
     ) -> Any:
+        throttle_live_saves(nb_man)
         client = StepNotebookClient(
             nb_man,
             step=step,

@@ -7,12 +7,14 @@ Files are only ever read here.
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import threading
 import time
 import warnings
 from collections.abc import Collection
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import nbformat
 from nbformat.reader import NotJSONError
@@ -40,16 +42,67 @@ def installed_kernels(max_age_s: float = KERNELSPECS_MAX_AGE_S) -> frozenset[str
         cached = _kernelspecs
     if cached is not None and cached[0] == key and time.monotonic() - cached[1] < max_age_s:
         return cached[2]
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    names = frozenset(KernelSpecManager().find_kernel_specs())
+    names = find_kernelspec_names()
     with _kernelspecs_lock:
         _kernelspecs = (key, time.monotonic(), names)
     return names
 
 
 # Where jupyter_client looks for kernelspecs: a change means another answer, not a cached one.
-_KERNELSPEC_ENV = ("JUPYTER_PATH", "JUPYTER_DATA_DIR", "JUPYTER_PREFER_ENV_PATH", "HOME")
+_KERNELSPEC_ENV = (
+    "JUPYTER_PATH",
+    "JUPYTER_DATA_DIR",
+    "JUPYTER_PREFER_ENV_PATH",
+    "HOME",
+    "IPYTHONDIR",
+)
+NATIVE_KERNEL = "python3"  # ipykernel's own kernelspec, there even when no folder holds it
+
+
+def find_kernelspec_dirs() -> dict[str, str | None]:
+    """{name: its folder} as `jupyter_client.kernelspec.KernelSpecManager().find_kernel_specs()`
+    finds them (a folder holding `kernel.json` in each Jupyter data path's `kernels/` and in
+    IPython's, lower-cased names, the first folder winning; ipykernel's native `python3`, with
+    no folder of its own, when none is installed) without importing jupyter_client, whose
+    import (zmq, asyncio, traitlets, IPython) was a good part of the CLI's start-up."""
+    from importlib.util import find_spec
+
+    from jupyter_core.paths import jupyter_path
+
+    ipython_dir = os.environ.get("IPYTHONDIR") or os.path.join(os.path.expanduser("~"), ".ipython")
+    found: dict[str, str | None] = {}
+    for folder in [*jupyter_path("kernels"), os.path.join(ipython_dir, "kernels")]:
+        try:
+            entries = sorted(os.listdir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            path = os.path.join(folder, entry)
+            if os.path.isfile(os.path.join(path, "kernel.json")):
+                found.setdefault(entry.lower(), path)
+    if NATIVE_KERNEL not in found and find_spec("ipykernel") is not None:
+        found[NATIVE_KERNEL] = None
+    return found
+
+
+def find_kernelspec_names() -> frozenset[str]:
+    """The names of `find_kernelspec_dirs`."""
+    return frozenset(find_kernelspec_dirs())
+
+
+def read_kernelspec(name: str) -> dict[str, Any] | None:
+    """The `kernel.json` of kernelspec `name` (ipykernel's native one for a `python3` with no
+    folder), or None when there is no such kernelspec or it cannot be read."""
+    folder = find_kernelspec_dirs().get(name.lower(), "")
+    if folder is None:
+        return {"argv": ["python", "-m", "ipykernel_launcher"], "language": "python"}
+    try:
+        spec = (
+            json.loads(Path(folder, "kernel.json").read_text(encoding="utf-8")) if folder else None
+        )
+    except (OSError, ValueError):
+        return None
+    return spec if isinstance(spec, dict) else None
 
 
 def escape_reason(user_path: str, root: Path) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
+from ..pipeline.notebook_checks import read_kernelspec
 from ..runlog.models import Environment
 
 GIT_TIMEOUT_S = 5.0
@@ -52,18 +53,14 @@ def _source_version() -> str:
 
 def kernel_description(name: str) -> str:
     """`python3` -> `python 3.11.2`: the kernelspec's language and, for Python, its version."""
-    try:
-        from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-    except ImportError:
+    spec = read_kernelspec(name)  # read as jupyter_client would, without importing it
+    if spec is None:
         return ""
-    try:
-        spec = KernelSpecManager().get_kernel_spec(name)
-    except (NoSuchKernel, OSError, ValueError):
-        return ""
-    language = spec.language or ""
-    if language.lower() != "python" or not spec.argv:
+    language = str(spec.get("language") or "")
+    argv = spec.get("argv")
+    if language.lower() != "python" or not isinstance(argv, list) or not argv:
         return language
-    version = _python_version(spec.argv[0])
+    version = _python_version(str(argv[0]))
     return f"{language} {version}".strip()
 
 
