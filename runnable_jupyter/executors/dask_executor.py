@@ -89,7 +89,6 @@ class _Finished:
 @dataclass(frozen=True)
 class _WorkerRemoved:
     worker: str
-    processing: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -231,9 +230,11 @@ class DaskExecutor:
                         self._cancel_task(task)
             case _Finished(key=key):
                 self._finished(key)
-            case _WorkerRemoved(worker=worker, processing=processing):
+            case _WorkerRemoved(worker=worker):
+                # Only steps that started there: a task merely queued on that worker is given
+                # to another one by the scheduler (one that had started refuses to run again).
                 for task in self._open_tasks():
-                    if task.worker == worker or (task.worker is None and task.key in processing):
+                    if task.worker == worker:
                         self._lost(task, worker)
             case _Connect():
                 try:
@@ -390,8 +391,7 @@ class DaskExecutor:
     def _on_cluster_event(self, event: tuple[float, dict[str, Any]]) -> None:
         message = event[1]
         if message.get("action") == "remove-worker" and message.get("worker"):
-            processing = frozenset(str(key) for key in message.get("processing-tasks") or ())
-            self._commands.put(_WorkerRemoved(str(message["worker"]), processing))
+            self._commands.put(_WorkerRemoved(str(message["worker"])))
 
     def _close(self) -> None:
         self._control.shutdown(wait=False, cancel_futures=True)
