@@ -2,6 +2,7 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { catalogPlugins } from './catalog';
 import { editorPlugins } from './editor';
+import { exportPlugins } from './exporting';
 import { importPlugins } from './importing';
 import { jobPlugins } from './jobs';
 import { runPlugins } from './runs';
@@ -12,6 +13,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   serverCheckPlugin,
   ...editorPlugins,
   ...importPlugins,
+  ...exportPlugins,
   ...runPlugins,
   ...catalogPlugins,
   ...jobPlugins,
