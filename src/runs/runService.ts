@@ -2,13 +2,11 @@
  * The run model: runs of every pipeline seen, the run shown for each and its live step states,
  * and which runs are in progress. Several runs of one pipeline may overlap: the shown run is the
  * one started from this tab, else the latest, unless the user picked one (see runTracking.ts).
- * Fed by the server's run-status events; a Poll refreshes runs in progress when events go quiet
- * (e.g. the event socket dropped), another re-lists the history now and then, for runs started
- * where no event reaches this server (the CLI).
+ * Fed by the server's run-status events, sent for every run of a pipeline whoever started it
+ * (this tab, another, the CLI); runRefreshing.ts fetches again when events go quiet.
  */
 import { Event } from '@jupyterlab/services';
 import { IDisposable } from '@lumino/disposable';
-import { Debouncer, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import {
@@ -19,10 +17,18 @@ import {
   RunMode,
   RunStatus
 } from '../tokens';
-import { IRunLog, IRunStatusEvent, IRunSummary, RunsClient } from './client';
-import { startRunRequest } from './requests';
+import { IRunLog, IRunSummary, RunsClient } from './client';
 import {
-  FollowMode,
+  applyLog,
+  createPipelineRuns,
+  IPipelineRuns,
+  ownRunningRunId,
+  runningRunIds,
+  switchShown
+} from './pipelineRuns';
+import { startRunRequest } from './requests';
+import { RunRefresher } from './runRefreshing';
+import {
   followAfterShowing,
   mergeHistory,
   switchesToEventRun,
@@ -33,65 +39,20 @@ import {
   applyEvent,
   normalizePath,
   parseRunStatusEvent,
-  statesFromRunLog,
   summaryFromRunLog,
   upsertSummary
 } from './stepStates';
-
-/** How often the fallback poll refreshes an active run that sent no event meanwhile. */
-const POLL_INTERVAL_MS = 3000;
-const REFETCH_DEBOUNCE_MS = 250;
-/** How often the history is listed again (runs started from the CLI send no event here). */
-const HISTORY_INTERVAL_MS = 10 * 1000;
-
-/** What the service knows about one pipeline's runs. */
-interface IPipelineRuns {
-  history: IRunSummary[];
-  shownRunId: string | null;
-  shownLog: IRunLog | null;
-  states: Map<string, IStepState>;
-  /** Runs in progress (from events, run logs and listings), and every run whose status is known. */
-  running: Set<string>;
-  seen: Set<string>;
-  /** Runs started or retried from this tab. */
-  own: Set<string>;
-  follow: FollowMode;
-  /** Runs other than the shown one to fetch again (their history entry changed). */
-  dirtyRuns: Set<string>;
-  /** Events of the shown run received since the last fetch began, re-applied on its result. */
-  recentEvents: IRunStatusEvent[];
-  lastEventMs: number;
-  loading: Promise<void> | null;
-  fetching: boolean;
-  refetch: boolean;
-  error: string | null;
-}
 
 export class RunService implements IRunService, IDisposable {
   constructor(options: RunService.IOptions = {}) {
     this._client = options.client ?? new RunsClient();
     this._events = options.events ?? null;
     this._events?.stream.connect(this._onEvent, this);
-    this._refetcher = new Debouncer(
-      () => this._refetchDirty(),
-      REFETCH_DEBOUNCE_MS
-    );
-    this._poll = new Poll({
-      factory: () => this._pollActiveRuns(),
-      frequency: { interval: POLL_INTERVAL_MS, backoff: true, max: 30 * 1000 },
-      // Nothing to poll without an active run; pause while the page is hidden.
-      standby: () => !this._hasActiveRun() || 'when-hidden',
-      name: 'runnable-jupyter:runs'
-    });
-    this._historyPoll = new Poll({
-      factory: () => this._relistHistories(),
-      frequency: {
-        interval: HISTORY_INTERVAL_MS,
-        backoff: true,
-        max: 60 * 1000
-      },
-      standby: () => this._pipelines.size === 0 || 'when-hidden',
-      name: 'runnable-jupyter:run-history'
+    this._refresher = new RunRefresher({
+      pipelines: () => this._pipelines.entries(),
+      refresh: (path, runId) => this._refresh(path, runId),
+      relist: (path, entry) =>
+        this._list(path, entry).then(() => this._changed.emit(path))
     });
   }
 
@@ -123,19 +84,12 @@ export class RunService implements IRunService, IDisposable {
 
   /** The pipeline's runs in progress, wherever they were started, newest first. */
   runningRunIds(pipelinePath: string): ReadonlyArray<string> {
-    const entry = this._entry(pipelinePath);
-    const listed = entry.history
-      .map(run => run.run_id)
-      .filter(id => entry.running.has(id));
-    const unlisted = [...entry.running].filter(id => !listed.includes(id));
-    return [...unlisted.reverse(), ...listed];
+    return runningRunIds(this._entry(pipelinePath));
   }
 
   /** The newest run started from this tab that is still in progress, else null. */
   ownRunningRunId(pipelinePath: string): string | null {
-    const entry = this._entry(pipelinePath);
-    const own = [...entry.own].reverse().find(id => entry.running.has(id));
-    return own ?? null;
+    return ownRunningRunId(this._entry(pipelinePath));
   }
 
   /** The log of the run shown for the pipeline (null before it is fetched). */
@@ -175,7 +129,7 @@ export class RunService implements IRunService, IDisposable {
       entry.own,
       entry.history[0]?.run_id ?? null
     );
-    this._switchShown(entry, runId, null);
+    switchShown(entry, runId, null);
     this._changed.emit(path);
     await this._refresh(path, runId);
   }
@@ -206,9 +160,9 @@ export class RunService implements IRunService, IDisposable {
     entry.own.add(reply.run_id);
     entry.follow = 'own';
     if (entry.shownRunId !== reply.run_id) {
-      this._switchShown(entry, reply.run_id, reply.run);
+      switchShown(entry, reply.run_id, reply.run);
     } else {
-      this._applyLog(entry, reply.run, entry.recentEvents.length);
+      applyLog(entry, reply.run, entry.recentEvents.length);
     }
     this._track(path, entry, reply.run_id, reply.run.status, true);
     entry.history = upsertSummary(entry.history, summaryFromRunLog(reply.run));
@@ -235,7 +189,7 @@ export class RunService implements IRunService, IDisposable {
       entry.follow = 'own';
       this._track(path, entry, runId, 'running', true);
       if (entry.shownRunId !== runId) {
-        this._switchShown(entry, runId, null);
+        switchShown(entry, runId, null);
       }
       this._changed.emit(path);
       this._markDirty(path);
@@ -253,9 +207,7 @@ export class RunService implements IRunService, IDisposable {
     }
     this._isDisposed = true;
     this._events?.stream.disconnect(this._onEvent, this);
-    this._poll.dispose();
-    this._historyPoll.dispose();
-    this._refetcher.dispose();
+    this._refresher.dispose();
     Signal.clearData(this);
   }
 
@@ -288,7 +240,7 @@ export class RunService implements IRunService, IDisposable {
         this._changed.emit(path);
         return;
       }
-      this._switchShown(entry, event.run_id, null);
+      switchShown(entry, event.run_id, null);
     }
     entry.recentEvents.push(event);
     entry.states = applyEvent(entry.states, event);
@@ -305,7 +257,7 @@ export class RunService implements IRunService, IDisposable {
     }
     const latest = entry.history[0];
     if (entry.shownRunId === null && latest) {
-      this._switchShown(entry, latest.run_id, null);
+      switchShown(entry, latest.run_id, null);
     }
     this._changed.emit(path);
     if (entry.shownRunId !== null) {
@@ -330,19 +282,6 @@ export class RunService implements IRunService, IDisposable {
     }
     entry.history = mergeHistory(entry.history, fetched, entry.running);
     return true;
-  }
-
-  /** Every loaded pipeline's history again, for runs that send no event here. */
-  private async _relistHistories(): Promise<void> {
-    const listings: Promise<void>[] = [];
-    for (const [path, entry] of this._pipelines) {
-      if (entry.loading !== null) {
-        listings.push(
-          this._list(path, entry).then(() => this._changed.emit(path))
-        );
-      }
-    }
-    await Promise.all(listings);
   }
 
   /** Record a run's status; a run seen in progress that ended is announced. */
@@ -378,121 +317,22 @@ export class RunService implements IRunService, IDisposable {
     }
     entry.error = null;
     if (entry.shownRunId === runId) {
-      this._applyLog(entry, log, seen);
+      applyLog(entry, log, seen);
     }
     this._track(path, entry, runId, log.status, true);
     entry.history = upsertSummary(entry.history, summaryFromRunLog(log));
     this._changed.emit(path);
   }
 
-  /** Step states = the log's, then the events received since the fetch began. */
-  private _applyLog(
-    entry: IPipelineRuns,
-    log: IRunLog,
-    seenEvents: number
-  ): void {
-    entry.shownLog = log;
-    entry.recentEvents = entry.recentEvents.slice(seenEvents);
-    entry.states = entry.recentEvents.reduce<Map<string, IStepState>>(
-      (states, event) => applyEvent(states, event),
-      statesFromRunLog(log)
-    );
-  }
-
-  private _switchShown(
-    entry: IPipelineRuns,
-    runId: string,
-    log: IRunLog | null
-  ): void {
-    entry.shownRunId = runId;
-    entry.recentEvents = [];
-    entry.shownLog = null;
-    entry.states = new Map();
-    if (log !== null) {
-      this._applyLog(entry, log, 0);
-    }
-  }
-
   private _markDirty(path: string): void {
-    this._dirty.add(path);
-    this._refetcher.invoke().catch(() => undefined);
-  }
-
-  private async _refetchDirty(): Promise<void> {
-    const paths = [...this._dirty];
-    this._dirty.clear();
-    await Promise.all(paths.map(path => this._refetchShown(path)));
-  }
-
-  /** One fetch at a time per pipeline; a request meanwhile triggers one more afterwards. */
-  private async _refetchShown(path: string): Promise<void> {
-    const entry = this._entry(path);
-    if (entry.fetching) {
-      entry.refetch = true;
-      return;
-    }
-    entry.fetching = true;
-    try {
-      do {
-        entry.refetch = false;
-        const runIds = new Set([entry.shownRunId, ...entry.dirtyRuns]);
-        entry.dirtyRuns.clear();
-        for (const runId of runIds) {
-          if (runId !== null) {
-            await this._refresh(path, runId).catch(() => undefined);
-          }
-        }
-      } while (entry.refetch);
-    } finally {
-      entry.fetching = false;
-    }
-  }
-
-  /** Fallback for missed events: refresh runs in progress that have been quiet for a while. */
-  private async _pollActiveRuns(): Promise<void> {
-    const quietSince = Date.now() - POLL_INTERVAL_MS;
-    const refreshes: Promise<void>[] = [];
-    for (const [path, entry] of this._pipelines) {
-      if (entry.lastEventMs < quietSince) {
-        for (const runId of entry.running) {
-          refreshes.push(this._refresh(path, runId));
-        }
-      }
-    }
-    // A rejection makes the poll back off.
-    await Promise.all(refreshes);
-  }
-
-  private _hasActiveRun(): boolean {
-    for (const entry of this._pipelines.values()) {
-      if (entry.running.size > 0) {
-        return true;
-      }
-    }
-    return false;
+    this._refresher.markDirty(path);
   }
 
   private _entry(pipelinePath: string): IPipelineRuns {
     const path = normalizePath(pipelinePath);
     let entry = this._pipelines.get(path);
     if (!entry) {
-      entry = {
-        history: [],
-        shownRunId: null,
-        shownLog: null,
-        states: new Map(),
-        running: new Set(),
-        seen: new Set(),
-        own: new Set(),
-        follow: 'latest',
-        dirtyRuns: new Set(),
-        recentEvents: [],
-        lastEventMs: 0,
-        loading: null,
-        fetching: false,
-        refetch: false,
-        error: null
-      };
+      entry = createPipelineRuns();
       this._pipelines.set(path, entry);
     }
     return entry;
@@ -503,10 +343,7 @@ export class RunService implements IRunService, IDisposable {
   private readonly _pipelines = new Map<string, IPipelineRuns>();
   /** Run id -> pipeline path, for cancel/retry which only get the run id. */
   private readonly _runPipelines = new Map<string, string>();
-  private readonly _dirty = new Set<string>();
-  private readonly _refetcher: Debouncer<void>;
-  private readonly _poll: Poll;
-  private readonly _historyPoll: Poll;
+  private readonly _refresher: RunRefresher;
   private readonly _runFinished = new Signal<this, IRunFinished>(this);
   private readonly _changed = new Signal<this, string>(this);
   private _isDisposed = false;
