@@ -9,6 +9,14 @@ import {
 } from '../editor/layoutGraph';
 import { IPipelineDocument } from '../editor/pipelineFormat';
 
+// Node has no web workers: the layout runs on elkjs's in-thread build (the same algorithm).
+jest.mock('../editor/layoutWorker', () => ({
+  createLayoutEngine: () => {
+    const ELK = jest.requireActual('elkjs/lib/elk.bundled.js');
+    return new (ELK.default ?? ELK)();
+  }
+}));
+
 const diamond: IPipelineDocument = {
   version: 1,
   steps: [

@@ -10,6 +10,14 @@ import { PipelineEditorModel } from '../editor/model';
 import { IPipelineDocument, serializePipeline } from '../editor/pipelineFormat';
 
 jest.mock('../api', () => ({ requestAPI: jest.fn() }));
+
+// Node has no web workers: the layout runs on elkjs's in-thread build (the same algorithm).
+jest.mock('../editor/layoutWorker', () => ({
+  createLayoutEngine: () => {
+    const ELK = jest.requireActual('elkjs/lib/elk.bundled.js');
+    return new (ELK.default ?? ELK)();
+  }
+}));
 const validateRoute = requestAPI as jest.MockedFunction<typeof requestAPI>;
 
 // The model schedules validation with window timers.

@@ -1,12 +1,11 @@
 /**
- * Auto layout with elkjs (layered, left to right by default).
+ * Auto layout with elkjs (layered, left to right by default), computed in a web worker.
  */
-import ELK from 'elkjs/lib/elk.bundled.js';
-
 import { buildLayoutInput, LayoutDirection } from './layoutGraph';
+import { createLayoutEngine, LayoutEngine } from './layoutWorker';
 import { IPipelineDocument, IPosition } from './pipelineFormat';
 
-let elk: InstanceType<typeof ELK> | null = null;
+let elk: LayoutEngine | null = null;
 
 /** Computed top-left positions of every step. */
 export async function computeLayout(
@@ -17,7 +16,7 @@ export async function computeLayout(
   if (document.steps.length === 0) {
     return positions;
   }
-  elk = elk ?? new ELK();
+  elk = elk ?? createLayoutEngine();
   const result = await elk.layout(buildLayoutInput(document, direction));
   for (const child of result.children ?? []) {
     positions.set(child.id, { x: child.x ?? 0, y: child.y ?? 0 });

@@ -87,8 +87,18 @@ export class PipelineEditorModel implements IDisposable {
 
   /** Where each step is drawn: its stored position, else the auto layout's. */
   position(stepId: string): IPosition | undefined {
-    const step = this.document?.steps.find(s => s.id === stepId);
-    return step?.position ?? this._computedPositions.get(stepId);
+    return this.positions().get(stepId);
+  }
+
+  /** Every step's drawn position (stored, else laid out), by step id. */
+  positions(): ReadonlyMap<string, IPosition> {
+    const positions = new Map(this._computedPositions);
+    for (const step of this.document?.steps ?? []) {
+      if (step.position) {
+        positions.set(step.id, step.position);
+      }
+    }
+    return positions;
   }
 
   get selection(): ReadonlyArray<string> {

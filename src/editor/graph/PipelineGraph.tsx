@@ -28,7 +28,14 @@ import { CatalogEdge, CatalogEdgeType } from './CatalogEdge';
 import { buildEdges, buildNodes } from './elements';
 import { minimapNodeColor } from './minimapColors';
 import { StepNode, StepNodeType } from './StepNode';
+import { graphAriaLabels } from './ariaLabels';
 import { useAutoFit } from './useAutoFit';
+import {
+  fitViewOptions,
+  isLargePipeline,
+  MAX_ZOOM,
+  MIN_ZOOM
+} from './zoomLevels';
 
 import '@xyflow/react/dist/style.css';
 
@@ -37,7 +44,6 @@ const EDGE_TYPES = { catalog: CatalogEdge };
 const DELETE_KEYS = ['Delete', 'Backspace'];
 const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
 const BANNER_MS = 6000;
-const FIT_OPTIONS = { padding: 0.2, maxZoom: 1 };
 const MINIMAP_STYLE = { width: 160, height: 100 };
 /** Minimap nodes take their step's status colour; the mask and background come from CSS. */
 const minimapColor = (node: StepNodeType) => minimapNodeColor(node.data.status);
@@ -70,6 +76,22 @@ function connectionRefusal(
   }
 }
 
+/** A callback that runs `callback` once in the next animation frame however often it is called. */
+function useOncePerFrame(callback: () => void): () => void {
+  const latest = React.useRef(callback);
+  latest.current = callback;
+  const frame = React.useRef(0);
+  React.useEffect(() => () => cancelAnimationFrame(frame.current), []);
+  return React.useCallback(() => {
+    if (frame.current === 0) {
+      frame.current = requestAnimationFrame(() => {
+        frame.current = 0;
+        latest.current();
+      });
+    }
+  }, []);
+}
+
 function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
   const { model, runStatus, direction, trans, onOpenStep } = props;
   const { fitView } = useReactFlow();
@@ -78,15 +100,23 @@ function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
   const [edges, setEdges] = React.useState<CatalogEdgeType[]>([]);
   const [banner, setBanner] = React.useState<string | null>(null);
   const container = React.useRef<HTMLDivElement>(null);
-  const onMoveStart = useAutoFit(container, nodes.length, FIT_OPTIONS);
+  const stepCount = model.document?.steps.length ?? 0;
+  const fitOptions = React.useMemo(
+    () => fitViewOptions(stepCount),
+    [stepCount]
+  );
+  const ariaLabels = React.useMemo(() => graphAriaLabels(trans), [trans]);
+  const onMoveStart = useAutoFit(container, nodes.length, fitOptions);
 
-  const rebuild = React.useCallback(() => {
+  const build = React.useCallback(() => {
     const states: ReadonlyMap<string, IStepState> =
       runService?.stepStates(model.pipelinePath) ?? new Map();
     setNodes(previous => buildNodes(model, states, direction, trans, previous));
     const log = runService?.shownRun(model.pipelinePath) ?? null;
     setEdges(previous => buildEdges(model, log, trans, previous));
   }, [model, runService, direction, trans]);
+  // Status events can come many per frame: one rebuild per frame draws them all.
+  const rebuild = useOncePerFrame(build);
 
   React.useEffect(() => {
     const onRunChanged = (_: IRunService, path: string) => {
@@ -94,7 +124,7 @@ function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
         rebuild();
       }
     };
-    const onFit = () => void fitView({ ...FIT_OPTIONS, duration: 200 });
+    const onFit = () => void fitView({ ...fitOptions, duration: 200 });
     rebuild();
     model.changed.connect(rebuild);
     model.selectionChanged.connect(rebuild);
@@ -106,7 +136,7 @@ function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
       model.fitViewRequested.disconnect(onFit);
       runService?.changed.disconnect(onRunChanged);
     };
-  }, [model, runService, rebuild, fitView]);
+  }, [model, runService, build, rebuild, fitView, fitOptions]);
 
   React.useEffect(() => {
     const onSource = () => setRunService(runStatus.service);
@@ -239,8 +269,13 @@ function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
         deleteKeyCode={DELETE_KEYS}
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
         selectionKeyCode="Shift"
-        minZoom={0.1}
-        fitViewOptions={FIT_OPTIONS}
+        minZoom={MIN_ZOOM}
+        maxZoom={MAX_ZOOM}
+        fitViewOptions={fitOptions}
+        // A large pipeline draws only what is in view.
+        onlyRenderVisibleElements={isLargePipeline(stepCount)}
+        defaultMarkerColor="var(--jp-ui-font-color2)"
+        ariaLabelConfig={ariaLabels}
         onMoveStart={onMoveStart}
       >
         <Background />
@@ -259,11 +294,13 @@ function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
   );
 }
 
-/** The graph with its own xyflow store. */
-export function PipelineGraph(props: IPipelineGraphProps): JSX.Element {
-  return (
-    <ReactFlowProvider>
-      <GraphCanvas {...props} />
-    </ReactFlowProvider>
-  );
-}
+/** The graph with its own xyflow store; memoised, so the editor's re-renders skip it. */
+export const PipelineGraph = React.memo(
+  (props: IPipelineGraphProps): JSX.Element => {
+    return (
+      <ReactFlowProvider>
+        <GraphCanvas {...props} />
+      </ReactFlowProvider>
+    );
+  }
+);

@@ -1,9 +1,17 @@
 /**
- * A step drawn in the graph: id, notebook, status badge, last duration, problems.
+ * A step drawn in the graph: id, notebook, status badge, last duration, problems; in a large
+ * pipeline zoomed out, compact (the id in large type and the status colour only).
  * The root element carries `data-step-id` and `data-status` (tests and CSS rely on them).
  */
 import { TranslationBundle } from '@jupyterlab/translation';
-import { Handle, Node, NodeProps, Position } from '@xyflow/react';
+import {
+  Handle,
+  Node,
+  NodeProps,
+  Position,
+  ReactFlowState,
+  useStore
+} from '@xyflow/react';
 import * as React from 'react';
 
 import { StatusBadge } from '../../components/StatusBadge';
@@ -11,6 +19,7 @@ import { formatDuration } from '../../duration';
 import { StepStatus } from '../../tokens';
 import { basename } from '../format';
 import { LayoutDirection } from '../layoutGraph';
+import { COMPACT_BELOW_ZOOM } from './zoomLevels';
 
 export interface IStepNodeData extends Record<string, unknown> {
   stepId: string;
@@ -22,21 +31,36 @@ export interface IStepNodeData extends Record<string, unknown> {
   errorText: string | null;
   problems: string[];
   direction: LayoutDirection;
+  /** A large pipeline: drawn compact when zoomed out. */
+  large: boolean;
   trans: TranslationBundle;
 }
 
 export type StepNodeType = Node<IStepNodeData, 'step'>;
 
-export function StepNode(props: NodeProps<StepNodeType>): JSX.Element {
+/** A boolean, so zooming re-renders a node only when it crosses the threshold. */
+const zoomedOut = (state: ReactFlowState) =>
+  state.transform[2] < COMPACT_BELOW_ZOOM;
+
+function StepNodeView(props: NodeProps<StepNodeType>): JSX.Element {
   const { data, selected } = props;
   const { trans } = data;
+  const compact = useStore(zoomedOut) && data.large;
   const horizontal = data.direction === 'left-to-right';
   const duration = formatDuration(data.durationS);
+  const classes = ['jp-runnable-node'];
+  if (selected) {
+    classes.push('jp-mod-selected');
+  }
+  if (data.problems.length > 0) {
+    classes.push('jp-mod-warning');
+  }
+  if (compact) {
+    classes.push('jp-mod-compact');
+  }
   return (
     <div
-      className={`jp-runnable-node${selected ? ' jp-mod-selected' : ''}${
-        data.problems.length > 0 ? ' jp-mod-warning' : ''
-      }`}
+      className={classes.join(' ')}
       data-step-id={data.stepId}
       data-status={data.status}
       title={[data.notebook, ...data.problems, data.errorText ?? '']
@@ -47,21 +71,30 @@ export function StepNode(props: NodeProps<StepNodeType>): JSX.Element {
         type="target"
         position={horizontal ? Position.Left : Position.Top}
       />
-      <div className="jp-runnable-node-header">
+      {compact ? (
         <span className="jp-runnable-node-id">{data.stepId}</span>
-        <StatusBadge status={data.status} trans={trans} />
-      </div>
-      <div className="jp-runnable-node-notebook">{basename(data.notebook)}</div>
-      <div className="jp-runnable-node-footer">
-        {data.progress ?? (duration ? trans.__('last run %1', duration) : '')}
-        {data.problems.length > 0 && (
-          <span className="jp-runnable-node-problem">
-            {trans._n('%1 problem', '%1 problems', data.problems.length)}
-          </span>
-        )}
-      </div>
-      {data.errorText && (
-        <div className="jp-runnable-node-error">{data.errorText}</div>
+      ) : (
+        <>
+          <div className="jp-runnable-node-header">
+            <span className="jp-runnable-node-id">{data.stepId}</span>
+            <StatusBadge status={data.status} trans={trans} />
+          </div>
+          <div className="jp-runnable-node-notebook">
+            {basename(data.notebook)}
+          </div>
+          <div className="jp-runnable-node-footer">
+            {data.progress ??
+              (duration ? trans.__('last run %1', duration) : '')}
+            {data.problems.length > 0 && (
+              <span className="jp-runnable-node-problem">
+                {trans._n('%1 problem', '%1 problems', data.problems.length)}
+              </span>
+            )}
+          </div>
+          {data.errorText && (
+            <div className="jp-runnable-node-error">{data.errorText}</div>
+          )}
+        </>
       )}
       <Handle
         type="source"
@@ -70,3 +103,6 @@ export function StepNode(props: NodeProps<StepNodeType>): JSX.Element {
     </div>
   );
 }
+
+/** Memoised: a node re-renders when its own data, selection or drag state changes. */
+export const StepNode = React.memo(StepNodeView);

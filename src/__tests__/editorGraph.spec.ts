@@ -1,0 +1,152 @@
+/**
+ * The graph's nodes and edges across rebuilds (unchanged ones are the same objects, so one
+ * status change re-renders one node) and the zoom levels (readable fit, compact nodes).
+ */
+import type { TranslationBundle } from '@jupyterlab/translation';
+
+import { buildEdges, buildNodes } from '../editor/graph/elements';
+import {
+  fitViewOptions,
+  isCompactZoom,
+  READABLE_COMPACT_ZOOM,
+  READABLE_FULL_ZOOM
+} from '../editor/graph/zoomLevels';
+import type { PipelineEditorModel } from '../editor/model';
+import type { IPipelineDocument, IProblem } from '../editor/pipelineFormat';
+import type { IStepState } from '../tokens';
+
+const trans = {
+  __: (text: string, ...args: unknown[]) =>
+    args.reduce<string>(
+      (out, arg, index) => out.replace(`%${index + 1}`, String(arg)),
+      text
+    ),
+  _n: (one: string, many: string, n: number, ...args: unknown[]) =>
+    (n === 1 ? one : many)
+      .replace('%1', String(n))
+      .replace('%2', String(args[0]))
+} as unknown as TranslationBundle;
+
+function chain(size: number): IPipelineDocument {
+  return {
+    version: 1,
+    steps: Array.from({ length: size }, (_, i) => ({
+      id: `s${i}`,
+      notebook: `s${i}.ipynb`,
+      ...(i > 0 ? { depends_on: [`s${i - 1}`] } : {}),
+      position: { x: i * 300, y: 0 }
+    }))
+  };
+}
+
+/** The part of the editor model the builders read. */
+function fakeModel(
+  document: IPipelineDocument,
+  selection: string[] = [],
+  problems: IProblem[] = []
+): PipelineEditorModel {
+  return {
+    document,
+    selection,
+    problems,
+    positions: () =>
+      new Map(document.steps.map(step => [step.id, step.position!]))
+  } as unknown as PipelineEditorModel;
+}
+
+describe('graph elements across rebuilds', () => {
+  const document = chain(5);
+
+  it('keeps the previous array when nothing changed', () => {
+    const model = fakeModel(document);
+    const first = buildNodes(model, new Map(), 'left-to-right', trans, []);
+    expect(first).toHaveLength(5);
+    const again = buildNodes(model, new Map(), 'left-to-right', trans, first);
+    expect(again).toBe(first);
+    const edges = buildEdges(model, null, trans, []);
+    expect(buildEdges(model, null, trans, edges)).toBe(edges);
+  });
+
+  it('renews only the node whose status changed', () => {
+    const model = fakeModel(document);
+    const first = buildNodes(model, new Map(), 'left-to-right', trans, []);
+    const states = new Map<string, IStepState>([['s2', { status: 'running' }]]);
+    const next = buildNodes(model, states, 'left-to-right', trans, first);
+    expect(next).not.toBe(first);
+    expect(next[2]).not.toBe(first[2]);
+    expect(next[2].data.status).toBe('running');
+    next.forEach((node, i) => i !== 2 && expect(node).toBe(first[i]));
+  });
+
+  it('renews a node when it is selected or gets a problem', () => {
+    const first = buildNodes(
+      fakeModel(document),
+      new Map(),
+      'left-to-right',
+      trans,
+      []
+    );
+    const selected = buildNodes(
+      fakeModel(document, ['s1']),
+      new Map(),
+      'left-to-right',
+      trans,
+      first
+    );
+    expect(selected[1].selected).toBe(true);
+    expect(selected[0]).toBe(first[0]);
+    const problem = buildNodes(
+      fakeModel(
+        document,
+        [],
+        [{ pointer: '/steps/4', step: 's4', message: 'missing.ipynb' }]
+      ),
+      new Map(),
+      'left-to-right',
+      trans,
+      first
+    );
+    expect(problem[4].data.problems).toEqual(['missing.ipynb']);
+    expect(problem[3]).toBe(first[3]);
+  });
+
+  it('draws dependency edges with an arrowhead', () => {
+    const edges = buildEdges(fakeModel(document), null, trans, []);
+    expect(edges).toHaveLength(4);
+    expect(edges[0]).toMatchObject({ source: 's0', target: 's1' });
+    expect(edges[0].markerEnd).toMatchObject({ type: 'arrowclosed' });
+  });
+
+  it('marks the nodes of a large pipeline, not those of a small one', () => {
+    const small = buildNodes(
+      fakeModel(chain(5)),
+      new Map(),
+      'left-to-right',
+      trans,
+      []
+    );
+    const large = buildNodes(
+      fakeModel(chain(200)),
+      new Map(),
+      'left-to-right',
+      trans,
+      []
+    );
+    expect(small[0].data.large).toBe(false);
+    expect(large[0].data.large).toBe(true);
+  });
+});
+
+describe('zoom levels', () => {
+  it('never fits below a readable zoom', () => {
+    expect(fitViewOptions(7).minZoom).toBe(READABLE_FULL_ZOOM);
+    expect(fitViewOptions(1000).minZoom).toBe(READABLE_COMPACT_ZOOM);
+    expect(READABLE_COMPACT_ZOOM).toBeGreaterThanOrEqual(0.25);
+  });
+
+  it('draws compact nodes only for large pipelines zoomed out', () => {
+    expect(isCompactZoom(0.3, 1000)).toBe(true);
+    expect(isCompactZoom(1, 1000)).toBe(false);
+    expect(isCompactZoom(0.3, 7)).toBe(false);
+  });
+});
