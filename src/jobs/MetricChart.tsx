@@ -78,6 +78,7 @@ export function MetricChart(props: IMetricChartProps): JSX.Element | null {
     }));
   }
   const select = (
+    name: string,
     label: string,
     value: string,
     options: ReadonlyArray<string>,
@@ -86,6 +87,7 @@ export function MetricChart(props: IMetricChartProps): JSX.Element | null {
     <label>
       {label}
       <select
+        name={name}
         value={value}
         onChange={event => onChange(event.currentTarget.value)}
       >
@@ -100,8 +102,14 @@ export function MetricChart(props: IMetricChartProps): JSX.Element | null {
   return (
     <div className="jp-runnable-job-chart">
       <div className="jp-runnable-job-chart-controls">
-        {select(trans.__('Metric'), y, props.metrics, setMetric)}
-        {select(trans.__('against'), x, props.parameters, setParameter)}
+        {select('metric', trans.__('Metric'), y, props.metrics, setMetric)}
+        {select(
+          'parameter',
+          trans.__('against'),
+          x,
+          props.parameters,
+          setParameter
+        )}
       </div>
       <svg
         width={WIDTH}
