@@ -326,6 +326,13 @@ def test_failed_step_exits_1_and_show_explains_it(ws: Path, run_main) -> None:
     for expected in ("failed", "ZeroDivisionError", "upstream_failed", "succeeded"):
         assert expected in shown.stdout
 
+    timeline = run_main("show", PIPELINE, "--timeline")
+    assert timeline.returncode == 0
+    rows = {line.split()[0]: line for line in timeline.stdout.splitlines() if line.strip()}
+    assert "█" in rows["boom"] and "#1 failed" in rows["boom"], timeline.stdout
+    assert "█" in rows["c"] and "#1 succeeded" in rows["c"], timeline.stdout
+    assert "█" not in rows["after"] and "upstream_failed" in rows["after"], timeline.stdout
+
     log = show_json(run_main)
     assert statuses(log) == {"boom": "failed", "after": "upstream_failed", "c": "succeeded"}
     assert Path(log["catalog_dir"]).is_absolute() and Path(log["catalog_dir"]).is_dir()

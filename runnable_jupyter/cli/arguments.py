@@ -115,6 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("pipeline", metavar="PIPELINE")
     show.add_argument("run_id", nargs="?", metavar="RUN_ID")
     show.add_argument("--json", action="store_true", help="print the run log as JSON")
+    show.add_argument(
+        "--timeline",
+        action="store_true",
+        help="draw the run's steps on a time axis (kernel start, execution, attempts)",
+    )
 
     retry = command(
         "retry", "re-run what did not succeed in a run (with the run's --skip-unchanged choice)"

@@ -120,6 +120,11 @@ def cmd_show(args: argparse.Namespace, root: Path) -> int:
     document = absolute_paths(log, root)
     if args.json:
         print(json.dumps(document, indent=2))
+    elif args.timeline:
+        from .timeline import timeline_view
+
+        console = output_console()
+        console.print(timeline_view(log, console.width))
     else:
         output_console().print(run_summary(log, document))
     return EXIT_OK
