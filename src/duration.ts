@@ -53,3 +53,46 @@ export function formatDuration(seconds: number | null | undefined): string {
   }
   return `${Math.floor(minutes / 60)} h ${pad(minutes % 60)} min`;
 }
+
+/** When one attempt of a run ran (ISO times; no end while it goes on). */
+export interface IAttemptTimes {
+  start: string | null;
+  end: string | null;
+}
+
+/**
+ * How long each attempt of a run took (the first run, each retry), the one in progress up to
+ * `nowMs` (none without it): the idle time between attempts is not the run's. Runs listed
+ * without their attempts count from `start` to `end`.
+ */
+export function attemptDurations(
+  run: IAttemptTimes & { attempts?: ReadonlyArray<IAttemptTimes> },
+  nowMs: number | null = null
+): number[] {
+  const spans = run.attempts?.length ? run.attempts : [run];
+  const last = spans[spans.length - 1];
+  if (!last.end && nowMs === null) {
+    return []; // in progress, and no clock to count it with
+  }
+  const durations: number[] = [];
+  for (const span of spans) {
+    const duration = span.end
+      ? durationBetween(span.start, span.end)
+      : elapsedSeconds(span.start, nowMs ?? 0);
+    if (duration !== null) {
+      durations.push(duration);
+    }
+  }
+  return durations;
+}
+
+/** "2.7 s", or each attempt and their sum: "2.7 s + 3.1 s = 5.8 s"; empty when unknown. */
+export function formatAttemptDurations(
+  durations: ReadonlyArray<number>
+): string {
+  if (durations.length < 2) {
+    return durations.length ? formatDuration(durations[0]) : '';
+  }
+  const total = durations.reduce((sum, value) => sum + value, 0);
+  return `${durations.map(formatDuration).join(' + ')} = ${formatDuration(total)}`;
+}

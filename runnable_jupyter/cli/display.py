@@ -60,11 +60,32 @@ def step_elapsed(record: StepRecord, now: datetime) -> float | None:
     return ((attempt.end or now) - attempt.start).total_seconds()
 
 
+def attempt_seconds(log: RunLog | RunSummary, now: datetime | None = None) -> list[float]:
+    """How long each attempt of the run took (the first run, each retry), the one in progress
+    up to `now`; one span from start to end for runs recorded without their attempts."""
+    active = log.status in ACTIVE_RUN_STATUSES
+    spans = [(a.start, a.end) for a in log.attempts] or [(log.start, log.end)]
+    durations = []
+    for index, (start, end) in enumerate(spans):
+        last = index == len(spans) - 1
+        end = end or (now or utcnow() if active and last else None)
+        if start is not None and end is not None:
+            durations.append(max(0.0, (end - start).total_seconds()))
+    return durations
+
+
 def run_duration(log: RunLog | RunSummary, now: datetime | None = None) -> float | None:
-    if log.start is None:
-        return None
-    end = log.end or (now or utcnow() if log.status in ACTIVE_RUN_STATUSES else None)
-    return (end - log.start).total_seconds() if end else None
+    """The time the run's attempts took, together (the idle time between them not counted)."""
+    durations = attempt_seconds(log, now)
+    return sum(durations) if durations else None
+
+
+def duration_text(log: RunLog | RunSummary, now: datetime | None = None) -> str:
+    """`2.7s`, or for a retried run each attempt and their sum: `2.7s + 1.9s = 4.6s`."""
+    durations = attempt_seconds(log, now)
+    if len(durations) < 2:
+        return seconds(durations[0]) if durations else ""
+    return " + ".join(map(seconds, durations)) + f" = {seconds(sum(durations))}"
 
 
 def cell_progress(record: StepRecord) -> str:
@@ -97,7 +118,7 @@ def selection_text(log: RunLog | RunSummary) -> str:
 
 
 def summary_line(log: RunLog) -> str:
-    duration = seconds(run_duration(log))
+    duration = duration_text(log)
     return f"run {log.run_id} {log.status.value} in {duration} ({counts_text(log.counts())})"
 
 
@@ -168,7 +189,7 @@ class LiveProgress:
                 cell_progress(record),
                 Text(error_text(record), style="red"),
             )
-        footer = Text(f"{log.status.value} · {seconds(run_duration(log, now))}", style="dim")
+        footer = Text(f"{log.status.value} · {duration_text(log, now)}", style="dim")
         return Group(table, footer, *(Text(note, style="yellow") for note in self.notes))
 
 
@@ -187,7 +208,7 @@ def runs_table(pipeline: str, logs: list[RunSummary]) -> Table:
             log.run_id,
             styled(log.status),
             local_time(log.start),
-            seconds(run_duration(log)),
+            duration_text(log),
             selection_text(log),
             counts_text(log.counts),
             *job,
@@ -214,7 +235,7 @@ def run_summary(log: RunLog, absolute: dict[str, Any]) -> Group:
     header.add_row("pipeline", log.pipeline)
     header.add_row("status", styled(log.status))
     header.add_row("start", local_time(log.start))
-    header.add_row("duration", seconds(run_duration(log)))
+    header.add_row("duration", duration_text(log))
     header.add_row("selection", selection_text(log))
     if log.skip_unchanged:
         header.add_row("skip unchanged", "yes: unchanged steps reuse earlier results (cached)")

@@ -149,6 +149,14 @@ class RunAttempt(BaseModel):
     steps: list[str] = Field(default_factory=list)  # ids scheduled in this attempt
 
 
+class AttemptTime(BaseModel):
+    """When one attempt of a run ran (a `RunAttempt` without its steps), for listings."""
+
+    number: int
+    start: datetime | None = None
+    end: datetime | None = None
+
+
 class JobLink(BaseModel):
     """The job a run belongs to: the job's id (its name, unique per pipeline), the job run that
     started it (one per firing or manual run: every grid point of it), its grid point (the
@@ -207,6 +215,9 @@ class RunSummary(BaseModel):
     mode: Mode = Mode.all
     counts: dict[str, int] = Field(default_factory=dict)  # step status -> number of steps
     job: JobLink | None = None
+    # When each attempt (the first run, each retry) ran: a run's time is their sum, not end -
+    # start. Empty in summaries written before it was recorded.
+    attempts: list[AttemptTime] = Field(default_factory=list)
 
     @classmethod
     def of(cls, log: RunLog) -> RunSummary:
@@ -219,4 +230,5 @@ class RunSummary(BaseModel):
             mode=log.mode,
             counts=log.counts(),
             job=log.job,
+            attempts=[AttemptTime(number=a.number, start=a.start, end=a.end) for a in log.attempts],
         )

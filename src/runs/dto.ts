@@ -98,6 +98,8 @@ export interface IRunSummary {
   selection: string[];
   mode: RunMode;
   counts: Partial<Record<StepStatus, number>>;
+  /** When each attempt ran (the first run, each retry); absent from older servers' answers. */
+  attempts?: Omit<IRunAttempt, 'steps'>[];
 }
 
 export interface IRunListReply {

@@ -6,7 +6,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { StatusBadge } from '../../components/StatusBadge';
-import { durationBetween, formatDuration } from '../../duration';
+import { attemptDurations, formatAttemptDurations } from '../../duration';
 import { IRunSummary } from '../dto';
 import { formatStart } from '../format';
 
@@ -100,7 +100,7 @@ export function RunHistory(props: IRunHistoryProps): JSX.Element {
                     {formatStart(run.start)}
                   </span>
                   <span className="jp-runnable-run-history-duration">
-                    {formatDuration(durationBetween(run.start, run.end))}
+                    {formatAttemptDurations(attemptDurations(run))}
                   </span>
                   <span className="jp-runnable-run-history-selection">
                     {selection}
