@@ -16,11 +16,20 @@ interface IExportFieldsProps {
 }
 
 function ExportFields(props: IExportFieldsProps): JSX.Element {
-  const { trans, problems } = props;
+  const { trans } = props;
   const [form, setForm] = React.useState<IExportForm>(props.initial);
+  // A field's problem is shown until the field is changed (checked again on Export).
+  const [problems, setProblems] = React.useState(props.problems);
   const change = (update: Partial<IExportForm>) => {
     const next = { ...form, ...update };
     setForm(next);
+    setProblems(shown => {
+      const kept = { ...shown };
+      for (const field of Object.keys(update)) {
+        delete kept[field];
+      }
+      return kept;
+    });
     props.onChange(next);
   };
   const formats: { value: ExportFormat; label: string; help: string }[] = [

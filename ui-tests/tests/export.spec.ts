@@ -90,6 +90,7 @@ test('Export Pipeline… writes the example as a script and as an Argo Workflow 
     'Give the container image'
   );
   await dialog.locator('input[name="image"]').fill('ghcr.io/acme/wine:1');
+  await expect(dialog.locator('[role="alert"]')).toHaveCount(0);
   await dialog.locator('input[name="volumeClaim"]').fill('team-notebooks');
   await dialog.locator('.jp-mod-accept').click();
   await expect(tab(page, 'wine.argo.yaml')).toBeVisible();
