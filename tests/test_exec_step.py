@@ -257,3 +257,23 @@ def test_bad_input_for_a_started_run_is_refused_and_nothing_written(
     assert main([*base[:-1], started.run_id, "--step", "b"]) == 2
     assert "not by exec-step" in capsys.readouterr().err
     assert other.read_bytes() == other_before
+
+
+def test_a_step_whose_process_died_is_taken_over_by_the_next_exec_step(workspace: Path) -> None:
+    _slow_b(workspace, 60)
+    assert _finish([_exec_step(workspace, "a")])[0][0] == 0
+    process = _exec_step(workspace, "b")
+    wait_until(lambda: _progress_of_b(workspace) is not None, 120)
+    # The pod dies with everything in it: no chance to record anything.
+    for kernel in _kernels_under(workspace):
+        kernel.kill()
+    process.kill()
+    process.wait(timeout=30)
+    assert _statuses(workspace)["b"] == "running"
+    notebook = workspace / "step.ipynb"  # quicker this time
+    notebook.write_text(notebook.read_text().replace("time.sleep(float(delay))", "pass"))
+    [(code, output)] = _finish([_exec_step(workspace, "b")])
+    assert code == 0, output
+    first, second = _run_log(workspace).steps["b"].attempts
+    assert (first.status.value, second.status.value) == ("cancelled", "succeeded")
+    assert first.error is not None and first.error.name == "Interrupted"
