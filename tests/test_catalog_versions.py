@@ -125,3 +125,20 @@ def test_retention_deletes_the_versions_only_deleted_runs_used(
     )
     assert versions.has(shared.sha256) and versions.has(current.sha256)
     assert RunRecord.load(versions, old.run_id) is None
+
+
+def test_no_version_is_collected_while_an_exec_step_run_is_in_progress(
+    tmp_path: Path, folder: Path
+) -> None:
+    runs = RunStore(tmp_path / "p.runs")
+    old = _finished_run(runs, 0)
+    # A run whose steps are exec-step processes: no process owns it, and a step records what it
+    # wrote only when it ends.
+    going = _finished_run(runs, 1).model_copy(
+        update={"status": RunStatus.running, "end": None, "orchestrated": True}
+    )
+    runs.save(going)
+    unrecorded = in_run(folder, CatalogView(), run_id=going.run_id).put("fresh", "being written")
+    deleted = prune_runs(runs, RetentionPolicy(keep_last=1), catalog_dir=folder)
+    assert deleted == [old.run_id]
+    assert CatalogStore(folder).versions.has(unrecorded.sha256)

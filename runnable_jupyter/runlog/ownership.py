@@ -109,15 +109,6 @@ class StepOwnership:
                 {"run_id": self.run_id, "step_id": self.step_id},
             ) from None
 
-    def is_taken_elsewhere(self) -> bool:
-        """True while another process holds the step (this object holds nothing)."""
-        try:
-            self._lock.acquire(timeout=0)
-        except Timeout:
-            return True
-        self._lock.release()
-        return False
-
     def give_up(self) -> None:
         if self._lock.is_locked:
             self._lock.release()

@@ -17,7 +17,7 @@ from typing import TypeVar
 from ..catalog.store import CatalogStore
 from ..catalog.version_store import RunRecord, VersionStore
 from ..clock import utcnow
-from ..errors import BadRequest
+from ..errors import BadRequest, RunNotFound
 from ..pipeline.model import Pipeline
 from ..runlog.models import RunLog, RunStatus, RunSummary
 from ..runlog.ownership import is_owned
@@ -105,7 +105,7 @@ def collect_catalog_garbage(
     versions = VersionStore(catalog_dir)
     for run_id in deleted:
         RunRecord.forget(versions, run_id)
-    if any(s.status in IN_PROGRESS and is_owned(store.run_dir(s.run_id)) for s in summaries):
+    if any(s.status in IN_PROGRESS and _in_progress(store, s.run_id) for s in summaries):
         return
     keep = {
         (name, record["sha256"]) for name, record in CatalogStore(catalog_dir).current().items()
@@ -113,3 +113,14 @@ def collect_catalog_garbage(
     for record in RunRecord.all(versions):
         keep |= record.versions_used()
     versions.collect_garbage(keep)
+
+
+def _in_progress(store: RunStore, run_id: str) -> bool:
+    """A live process drives the run, or its steps run as separate processes (`exec-step`,
+    which record what they wrote only when each step ends)."""
+    if is_owned(store.run_dir(run_id)):
+        return True
+    try:
+        return store.load(run_id).orchestrated
+    except (OSError, ValueError, RunNotFound):
+        return False
