@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 import secrets
-import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import dask_task
 from .dask_task import MARKER_DIR, TOPIC, check_workspace
 from .interface import StepJob
 
@@ -94,10 +94,8 @@ class DaskConnection:
             return Client(self.scheduler_address, timeout=CONNECT_TIMEOUT_S)
         import dask
 
-        # Ctrl-C is the caller's, to cancel cleanly: the cluster's threads and worker processes
-        # inherit this thread's blocked SIGINT. Dask must not re-run a step whose worker died
-        # (the task refuses anyway).
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        # Dask must not re-run a step whose worker died (the task refuses anyway); Ctrl-C is
+        # the caller's, to cancel cleanly, not its workers' (`dask_task.dask_setup`).
         with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
             self._cluster = LocalCluster(
                 n_workers=self.n_workers,
@@ -105,6 +103,7 @@ class DaskConnection:
                 processes=True,
                 host="127.0.0.1",
                 dashboard_address=":0",  # any free port: several runs may start clusters
+                preload=[dask_task.__name__],
             )
         return Client(self._cluster, timeout=CONNECT_TIMEOUT_S)
 

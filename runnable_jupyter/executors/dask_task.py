@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import threading
 import time
 import warnings
@@ -206,3 +207,10 @@ def warm_up() -> None:
     drop_nanny_environ()
     skip_iri_format_checker()
     from . import step_execution  # noqa: F401
+
+
+def dask_setup(worker: Any) -> None:
+    """Dask's preload hook, for the worker processes of the `LocalCluster` a CLI or server
+    starts: Ctrl-C belongs to that CLI (it cancels the run and stops the cluster cleanly), not
+    to its workers, which share its terminal."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
