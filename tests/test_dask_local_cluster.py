@@ -19,6 +19,7 @@ from server_support import call, wait_for_run, wait_without_kernels, write_pipel
 from traitlets import TraitError
 
 from runnable_jupyter.cli import main
+from runnable_jupyter.cli.arguments import build_parser
 from runnable_jupyter.executors import dask_cluster
 from runnable_jupyter.executors.choice import make_executor
 from runnable_jupyter.executors.dask_executor import DaskExecutor
@@ -204,6 +205,18 @@ def test_a_scheduler_address_without_the_dask_executor_exits_2(tmp_path, capsys)
         capsys.readouterr().err
     )
     assert not (tmp_path / "p.runs").exists()
+
+
+@pytest.mark.parametrize(
+    "command", [["retry", "p.pipeline.json"], ["rerun", "p.pipeline.json", "R"]]
+)
+def test_retry_and_rerun_take_the_executor_options(command):
+    address = "tcp://10.0.0.5:8786"
+    args = build_parser().parse_args(
+        [*command, "--executor", "dask", "--scheduler-address", address]
+    )
+    assert (args.executor, args.scheduler_address) == ("dask", address)
+    assert build_parser().parse_args(command).executor == "local"  # the default
 
 
 def test_an_unreachable_scheduler_fails_the_steps_saying_where(tmp_path, capsys, monkeypatch):
