@@ -55,6 +55,24 @@ function outcomeStatus(run: IJobRunRecord | undefined): string {
     : 'succeeded';
 }
 
+/** The next run as wall time in the job's time zone (the zone the cron is read in). */
+function nextRunText(job: IJob): string {
+  const zone = job.definition.schedule?.timezone;
+  if (!job.next_run || !zone) {
+    return '—';
+  }
+  try {
+    const when = new Date(job.next_run).toLocaleString(undefined, {
+      timeZone: zone,
+      dateStyle: 'medium',
+      timeStyle: 'short'
+    });
+    return `${when} (${zone})`;
+  } catch {
+    return new Date(job.next_run).toLocaleString(); // a zone this browser does not know
+  }
+}
+
 function scheduleText(job: IJob, trans: TranslationBundle): string {
   const schedule = job.definition.schedule;
   if (!schedule) {
@@ -119,9 +137,7 @@ export function JobList(props: {
               <td className="jp-runnable-jobs-schedule">
                 {scheduleText(job, trans)}
               </td>
-              <td>
-                {job.next_run ? new Date(job.next_run).toLocaleString() : '—'}
-              </td>
+              <td>{nextRunText(job)}</td>
               <td
                 className="jp-runnable-jobs-outcome"
                 data-status={outcomeStatus(last)}

@@ -13,6 +13,8 @@ import type { IRunRow } from './runTable';
 const WIDTH = 420;
 const HEIGHT = 240;
 const MARGIN = { top: 12, right: 16, bottom: 40, left: 56 };
+// Points and ticks keep off the axes lines.
+const INSET = 12;
 
 export interface IMetricChartProps {
   rows: ReadonlyArray<IRunRow>;
@@ -55,12 +57,15 @@ export function MetricChart(props: IMetricChartProps): JSX.Element | null {
   const top = MARGIN.top;
   const bottom = HEIGHT - MARGIN.bottom;
   const yAxis = niceAxis(points.map(point => point.yValue));
-  const yScale = linearScale([yAxis.min, yAxis.max], [bottom, top]);
+  const yScale = linearScale([yAxis.min, yAxis.max], [bottom - INSET, top]);
   let xOf: (value: unknown) => number;
   let xTicks: { at: number; label: string }[];
   if (numeric) {
     const xAxis = niceAxis(points.map(point => point.xValue as number));
-    const scale = linearScale([xAxis.min, xAxis.max], [left, right]);
+    const scale = linearScale(
+      [xAxis.min, xAxis.max],
+      [left + INSET, right - INSET]
+    );
     xOf = value => scale(value as number);
     xTicks = xAxis.ticks.map(tick => ({
       at: scale(tick),

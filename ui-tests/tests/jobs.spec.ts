@@ -264,5 +264,19 @@ test.describe('jobs', () => {
         `#${PANEL_ID} .jp-runnable-run-shown[data-run-id="${first}"]`
       )
     ).toBeVisible();
+
+    // The run panel's history compares the runs ticked there too.
+    const history = page.locator(`#${PANEL_ID} .jp-runnable-run-history`);
+    const historyChecks = history.locator('.jp-runnable-run-history-check');
+    await expect(historyChecks).toHaveCount(4);
+    await historyChecks.nth(0).check();
+    await historyChecks.nth(1).check();
+    await history.getByRole('button', { name: 'Compare 2 runs' }).click();
+    await expect(page.locator('.jp-runnable-compare-view')).toHaveCount(2);
+    await expect(
+      page.locator(
+        '.jp-runnable-compare-view:visible .jp-runnable-compare-runs thead th[data-run-id]'
+      )
+    ).toHaveCount(2);
   });
 });
