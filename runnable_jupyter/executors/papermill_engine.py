@@ -20,6 +20,7 @@ import uuid
 from typing import Any, Protocol, TextIO
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
 from nbclient.util import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import Engine, papermill_engines
@@ -31,6 +32,7 @@ from .zygote_provisioner import ZygoteProvisioner, zygote_launch
 
 ENGINE_NAME = "runnable_jupyter"
 KERNEL_START_TIMEOUT_S = 60
+SHUTDOWN_POLL_S = 0.01
 
 
 class StepHooks(Protocol):
@@ -45,6 +47,19 @@ class StepHooks(Protocol):
     def cell_starting(self, index: int) -> None: ...
 
     def kernel_started(self, pid: int) -> None: ...
+
+
+class StepKernelManager(AsyncKernelManager):
+    """jupyter_client's kernel manager, checking every `SHUTDOWN_POLL_S` (not every 0.1 s)
+    whether a kernel asked to shut down has exited: every step waits for its kernel's exit."""
+
+    async def _async_finish_shutdown(
+        self,
+        waittime: float | None = None,
+        pollinterval: float = SHUTDOWN_POLL_S,
+        restart: bool = False,
+    ) -> None:
+        await super()._async_finish_shutdown(waittime, pollinterval, restart)
 
 
 class StepNotebookClient(PapermillNotebookClient):  # type: ignore[misc]  # papermill: untyped
@@ -148,6 +163,7 @@ class StepEngine(Engine):  # type: ignore[misc]  # papermill: untyped
             nb_man,
             step=step,
             kernel_name=kernel_name,
+            kernel_manager_class=StepKernelManager,
             log=papermill_logger,
             log_output=log_output,
             stdout_file=stdout_file,
