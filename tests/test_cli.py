@@ -317,7 +317,7 @@ def test_failed_step_exits_1_and_show_explains_it(ws: Path, run_main) -> None:
     assert done.returncode == 1
     assert_no_traceback(done)
     assert re.search(
-        r"boom failed \S+s: ZeroDivisionError: division by zero \(cell 1\)", done.stdout
+        r"boom failed \S+s: ZeroDivisionError: division by zero \(cell 2\)", done.stdout
     ), done.stdout
     assert "after upstream_failed" in done.stdout
 

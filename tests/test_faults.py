@@ -279,7 +279,7 @@ def test_a_killed_kernel_fails_its_step_and_the_run_is_retryable(campaign: Campa
     assert statuses(log) == {"a": "failed", "b": "upstream_failed", "c": "succeeded"}
     error = error_of(log, "a")
     assert error.name == "DeadKernelError", describe(log)
-    assert f"the kernel died while running cell {HANG_CELL}" in error.message
+    assert f"the kernel died while running cell {HANG_CELL + 1}" in error.message
     assert error.cell_index == HANG_CELL
     assert log.steps["b"].attempts == []
     assert hang.gone(), "what the killed kernel started outlived its step"

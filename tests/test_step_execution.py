@@ -248,7 +248,10 @@ def test_failure_names_the_exception_and_the_failing_source_cell(tmp_path: Path)
     assert result.error.message == "bad value 1"
     assert "ValueError" in result.error.traceback
     assert result.error.cell_index == 2  # in the source, although a parameters cell was injected
-    assert "never" not in (tmp_path / "run" / "bad.log").read_text()
+    log = (tmp_path / "run" / "bad.log").read_text()
+    assert "never" not in log
+    # The log numbers the cell as people count it (the third cell of the notebook).
+    assert "[runnable-jupyter] ValueError in cell 3: bad value 1" in log
     assert sha256(source) == before
 
 

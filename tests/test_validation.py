@@ -231,6 +231,18 @@ def test_a_missing_notebook_suggests_a_close_name(ws):
     assert "did you mean 'b.ipynb'?" in problem.message
 
 
+def test_did_you_mean_names_the_path_a_step_must_give(ws):
+    """Suggestions are paths relative to the pipeline file's folder, as the step must name them."""
+    write_notebook(ws / "wine" / "train_logreg.ipynb")
+    write_notebook(ws / "wine" / "train_forest.ipynb")
+    problem = only_problem(doc(step("t", "train_logreg.ipynb")), ws)
+    assert "did you mean 'wine/train_logreg.ipynb'?" in problem.message
+    problem = only_problem(doc(step("t", "wine/train_logrg.ipynb")), ws)
+    assert "did you mean 'wine/train_logreg.ipynb'?" in problem.message
+    problem = only_problem(doc(step("t", "wine/zzz.ipynb")), ws)
+    assert "did you mean" not in problem.message  # ".ipynb" alone makes no likeness
+
+
 def test_a_file_that_is_not_a_notebook_is_reported(ws):
     (ws / "script.py").write_text("print(1)\n")
     (ws / "folder.ipynb").mkdir()

@@ -101,9 +101,29 @@ def error_text(record: StepRecord) -> str:
     if attempt is None or attempt.error is None:
         return ""
     error = attempt.error
-    where = f" (cell {error.cell_index})" if error.cell_index is not None else ""
+    where = f" (cell {cell_number(error.cell_index)})" if error.cell_index is not None else ""
     message = error.message.strip().splitlines()[0] if error.message.strip() else ""
     return f"{error.name}: {message}{where}" if message else f"{error.name}{where}"
+
+
+def cell_number(index: int) -> int:
+    """A cell as people count it: the first cell is cell 1 (run logs keep 0-based indices)."""
+    return index + 1
+
+
+def error_in_full(step_id: str, record: StepRecord, files: dict[str, Any]) -> list[Text]:
+    """`show`: the step's error with its whole message (the cause is often on its last
+    lines), then its executed notebook and its log."""
+    attempt = record.last_attempt
+    if attempt is None or attempt.error is None:
+        return []
+    error = attempt.error
+    where = f" (cell {cell_number(error.cell_index)})" if error.cell_index is not None else ""
+    lines = [Text(f"{step_id}: {error.name}{where}", style="bold red")]
+    lines += [Text(f"  {line}", style="red") for line in error.message.strip().splitlines()]
+    lines.append(Text(f"  output: {files.get('output_notebook') or ''}", style="dim"))
+    lines.append(Text(f"  log: {files.get('log_file') or ''}", style="dim"))
+    return lines
 
 
 def counts_text(counts: dict[str, int]) -> str:
@@ -255,10 +275,8 @@ def run_summary(log: RunLog, absolute: dict[str, Any]) -> Group:
             styled(record.status),
             seconds(step_elapsed(record, now)),
             str(len(record.attempts)),
-            ", ".join(map(str, attempt.skipped_cells)) if attempt else "",
+            ", ".join(str(cell_number(i)) for i in attempt.skipped_cells) if attempt else "",
         )
-        if error_text(record):  # in full below the table: long messages stay readable
-            log_file = absolute["steps"][step_id]["attempts"][-1].get("log_file") or ""
-            errors.append(Text(f"{step_id}: {error_text(record)}", style="red"))
-            errors.append(Text(f"  output: {log_file}", style="dim"))
+        if attempt is not None and attempt.error is not None:  # in full below the table
+            errors += error_in_full(step_id, record, absolute["steps"][step_id]["attempts"][-1])
     return Group(header, steps, *errors)

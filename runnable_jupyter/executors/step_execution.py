@@ -305,7 +305,10 @@ class _StepRun:
                     "not kept\n"
                 )
             if error is not None:
-                self.log_stream.write(f"\n[runnable-jupyter] {error.name}: {error.message}\n")
+                where = f" in {cell_name(error.cell_index)}" if error.cell_index is not None else ""
+                self.log_stream.write(
+                    f"\n[runnable-jupyter] {error.name}{where}: {error.message}\n"
+                )
             self.log_stream.close()
 
     def cell_starting(self, index: int) -> None:
@@ -388,7 +391,7 @@ class _StepRun:
             message = (
                 f"kernel '{self.kernel_name}' died while starting"
                 if self.current_cell is None
-                else f"the kernel died while running cell {current} (it crashed, was killed, "
+                else f"the kernel died while running {cell_name(current)} (it crashed, was killed, "
                 "ran out of memory or exited with os._exit)"
             )
             if last_words:
@@ -401,3 +404,8 @@ class _StepRun:
         return StepStatus.failed, ErrorInfo(
             name=type(exc).__name__, message=message, traceback=trace, cell_index=current
         )
+
+
+def cell_name(source_index: int | None) -> str:
+    """A cell of the step's notebook as people count it (from 1), or papermill's own cell."""
+    return "the injected parameters cell" if source_index is None else f"cell {source_index + 1}"

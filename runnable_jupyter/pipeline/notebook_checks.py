@@ -56,6 +56,8 @@ _KERNELSPEC_ENV = (
     "HOME",
     "IPYTHONDIR",
 )
+NEARBY_DEPTH = 2  # "did you mean": notebooks this many folders below the pipeline's
+NEARBY_LIMIT = 500
 NATIVE_KERNEL = "python3"  # ipykernel's own kernelspec, there even when no folder holds it
 
 
@@ -118,16 +120,53 @@ def escape_reason(user_path: str, root: Path) -> str:
     )
 
 
-def inspect_notebook(notebook: str, path: Path, root: Path) -> tuple[str | None, str | None]:
+def notebooks_near(base: Path, notebook: str) -> list[str]:
+    """Notebooks a mistyped step path may have meant, as a step must name them (relative to
+    the pipeline file's folder `base`): those beside the path typed, then those in `base` and
+    its subfolders up to `NEARBY_DEPTH` levels down; at most `NEARBY_LIMIT`, none hidden."""
+    typed_folder = PurePosixPath(notebook.replace("\\", "/")).parent
+    found: list[str] = []
+    try:
+        beside = sorted((base / typed_folder).glob("*.ipynb"))
+        found += [(typed_folder / path.name).as_posix() for path in beside]
+        for depth in range(NEARBY_DEPTH + 1):
+            for path in sorted(base.glob("*/" * depth + "*.ipynb")):
+                found.append(path.relative_to(base).as_posix())
+                if len(found) >= NEARBY_LIMIT:
+                    break
+    except (OSError, ValueError):  # an unreadable folder: suggest from what was found
+        pass
+    visible = [name for name in found if not any(part.startswith(".") for part in name.split("/"))]
+    return list(dict.fromkeys(visible))[:NEARBY_LIMIT]
+
+
+def notebook_fix(notebook: str, base: Path, otherwise: str) -> str:
+    """'did you mean X?' with X the path to type (a notebook of that name in another folder,
+    else one whose name is close, nearest folders first), else `otherwise`."""
+    candidates = notebooks_near(base, notebook)
+    name = PurePosixPath(notebook.replace("\\", "/")).name
+    by_name: dict[str, str] = {}
+    for candidate in candidates:  # nearest first: keep the first path of each name
+        by_name.setdefault(PurePosixPath(candidate).name, candidate)
+    if name in by_name and by_name[name] != notebook:
+        return f"did you mean {by_name[name]!r}?"
+    stems = {PurePosixPath(other).stem: other for other in by_name}  # ".ipynb" is no likeness
+    close = difflib.get_close_matches(PurePosixPath(name).stem, list(stems), n=1)
+    return f"did you mean {by_name[stems[close[0]]]!r}?" if close else otherwise
+
+
+def inspect_notebook(
+    notebook: str, path: Path, root: Path, base: Path | None = None
+) -> tuple[str | None, str | None]:
     """(problem, kernelspec name) of the notebook a step names; the file is only read.
 
-    `path` is the notebook resolved inside the (resolved) workspace `root`; problems name it
-    relative to the root, since the server's answers must not show where its root lives.
+    `path` is the notebook resolved inside the (resolved) workspace `root`, `base` the pipeline
+    file's folder the step names it from; problems name it relative to the root, since the
+    server's answers must not show where its root lives.
     """
     if not path.exists():
-        siblings = [p.name for p in path.parent.glob("*.ipynb")] if path.parent.is_dir() else []
         otherwise = "fix the path (relative to the pipeline file's folder)"
-        fix = suggest_fix(path.name, siblings, otherwise)
+        fix = notebook_fix(notebook, base if base is not None else path.parent, otherwise)
         looked_for = path.relative_to(root).as_posix()
         return f"notebook {notebook!r} not found (looked for {looked_for}): {fix}", None
     if path.is_dir():

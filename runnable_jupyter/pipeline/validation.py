@@ -301,7 +301,9 @@ class _Checker:
             self.add(where, f"notebook: {error}", step_id)
             return None
         if (notebook, path) not in self._notebooks:  # steps may share a notebook: read it once
-            self._notebooks[notebook, path] = inspect_notebook(notebook, path, self.root)
+            self._notebooks[notebook, path] = inspect_notebook(
+                notebook, path, self.root, self.base_dir
+            )
         problem, kernel = self._notebooks[notebook, path]
         if problem is not None:
             self.add(where, problem, step_id)
