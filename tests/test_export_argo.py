@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 from argo_interpreter import run_workflow
+from helpers import write_notebook, write_step_pipeline
 from hera.workflows.models import Workflow as ArgoWorkflow
 
 from runnable_jupyter.cli import main
@@ -153,3 +154,30 @@ def test_an_existing_workflow_file_is_kept_without_force(
     assert (workspace / "wine.argo.yaml").read_text() == "mine"
     assert main(["export", "argo", "wine.pipeline.json", "--image", "x:1", "--force"]) == 0
     assert "exec-step" in (workspace / "wine.argo.yaml").read_text()
+
+
+def test_after_a_failure_the_workflow_goes_on_and_the_run_log_ends_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """a -> b (fails) -> d, and a -> c: Argo omits d, c still runs, and the run log ends."""
+
+    def step_notebook(path: Path) -> None:
+        write_notebook(path, "assert name != 'b', 'b fails'", parameters="name = ''")
+
+    steps = {"a": {}, "b": {"depends_on": ["a"]}, "c": {"depends_on": ["a"]}}
+    write_step_pipeline(tmp_path, steps | {"d": {"depends_on": ["b"]}}, step_notebook)
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", "argo", "p.pipeline.json", "--image", "x:1", "-o", "p.yaml"]) == 0
+    document = yaml.safe_load((tmp_path / "p.yaml").read_text())
+    run = run_workflow(document, {"workspace": tmp_path}, created=CREATED)
+    codes = {name: task.returncode for name, task in run.tasks.items()}
+    assert codes == {"a": 0, "b": 1, "c": 0, "d": None}, run.tasks["b"].output
+    [run_dir] = (tmp_path / "p.runs").glob("2*")
+    log = json.loads((run_dir / "run.json").read_text())
+    assert {s: r["status"] for s, r in log["steps"].items()} == {
+        "a": "succeeded",
+        "b": "failed",
+        "c": "succeeded",
+        "d": "upstream_failed",
+    }
+    assert log["status"] == "failed" and log["end"] is not None

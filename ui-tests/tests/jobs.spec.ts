@@ -13,6 +13,7 @@ import {
   PANEL_ID,
   panelRow,
   readJson,
+  screenshotPath,
   uploadNotebook,
   uploadPipeline
 } from './helpers';
@@ -206,7 +207,7 @@ test.describe('jobs', () => {
 
     await page.sidebar.close('left');
     await page.sidebar.close('right');
-    await page.screenshot({ path: '../docs/screenshots/jobs.png' });
+    await page.screenshot({ path: screenshotPath('jobs.png') });
 
     // Export CSV: a file next to the pipeline, one line per run in the table's order.
     await jobs.locator('[data-action="export"]').click();
