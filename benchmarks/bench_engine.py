@@ -15,7 +15,8 @@ Ratios are against papermill-api. After each `cli*` run two more figures come fr
 
   per-step overhead  each step's attempt wall time (run log) minus the summed papermill cell
                      durations of its executed notebook (kernel start, notebook I/O, parameters,
-                     run-log saves), median over the steps of all rounds
+                     run-log saves), median over the steps of all rounds; and of it, the
+                     kernel's start (papermill's start to the first cell's start)
   skip-unchanged     wall time (and CPU time) of `run --skip-unchanged` right after (nothing
                      changed), whole process, median of SKIP_SAMPLES per round
 
@@ -129,6 +130,7 @@ def fresh_copy(source: Path, scratch: Path, label: str) -> Path:
 class Sample:
     seconds: float | str  # the error text when the run failed
     step_overheads: list[float] = field(default_factory=list)
+    kernel_waits: list[float] = field(default_factory=list)
     skip_unchanged: list[float] = field(default_factory=list)
     skip_unchanged_cpu: list[float] = field(default_factory=list)
 
@@ -155,6 +157,27 @@ def children_cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def kernel_waits(folder: Path) -> list[float]:
+    """Per step of the run in `folder`: papermill's start to its first cell's start (the
+    kernel's start and readiness, as the step waits for them)."""
+    [run_log] = folder.glob("*.runs/*/run.json")
+    waits = []
+    for step in json.loads(run_log.read_text())["steps"].values():
+        for attempt in step["attempts"]:
+            if attempt["status"] != "succeeded" or not attempt.get("output_notebook"):
+                continue
+            nb = json.loads(Path(attempt["output_notebook"]).read_text())
+            starts = [
+                (cell.get("metadata", {}).get("papermill") or {}).get("start_time")
+                for cell in nb["cells"]
+            ]
+            first = next((start for start in starts if start), None)
+            if first:
+                begun = datetime.fromisoformat(nb["metadata"]["papermill"]["start_time"])
+                waits.append((datetime.fromisoformat(first) - begun).total_seconds())
+    return waits
+
+
 def run_process(
     command: list[str], cwd: Path, env: dict[str, str], cpu: list[float] | None = None
 ) -> float | str:
@@ -179,6 +202,7 @@ def time_once(variant: Variant, source: Path, scratch: Path) -> Sample:
         sample = Sample(run_process(variant.command, cwd, env))
         if isinstance(sample.seconds, float) and variant.name.startswith("cli"):
             sample.step_overheads = step_overheads(cwd)
+            sample.kernel_waits = kernel_waits(cwd)
             for _ in range(SKIP_SAMPLES):
                 again = run_process(
                     [*variant.command, "--skip-unchanged"], cwd, env, sample.skip_unchanged_cpu
@@ -239,6 +263,7 @@ def main() -> int:
 
     runs = {name: [s.seconds for s in got] for name, got in samples.items()}
     overheads = {name: [o for s in got for o in s.step_overheads] for name, got in samples.items()}
+    waits = {name: [w for s in got for w in s.kernel_waits] for name, got in samples.items()}
     skips = {name: [t for s in got for t in s.skip_unchanged] for name, got in samples.items()}
     skip_cpu = {
         name: [t for s in got for t in s.skip_unchanged_cpu] for name, got in samples.items()
@@ -268,7 +293,8 @@ def main() -> int:
             print(
                 f"{name}: per-step overhead median {statistics.median(overheads[name]):.3f} s "
                 f"(min {min(overheads[name]):.3f}, max {max(overheads[name]):.3f}, "
-                f"{len(overheads[name])} steps)"
+                f"{len(overheads[name])} steps), of which the kernel's start "
+                f"{statistics.median(waits[name]):.3f} s"
             )
         if skips[name]:
             print(
@@ -303,6 +329,7 @@ def main() -> int:
                     "step_overhead_median_s": (
                         statistics.median(overheads[v.name]) if overheads[v.name] else None
                     ),
+                    "kernel_waits_s": waits[v.name],
                     "skip_unchanged_s": skips[v.name],
                     "skip_unchanged_median_s": (
                         statistics.median(skips[v.name]) if skips[v.name] else None
