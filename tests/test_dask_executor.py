@@ -209,7 +209,7 @@ def test_status_progress_logs_failure_retry_and_skip_unchanged(dask_executor, tm
         pipeline = _pipeline(
             tmp_path,
             {
-                "slow": {"parameters": {"sleep": 4.0}},
+                "slow": {"parameters": {"sleep": 10.0}},  # seen running, with its log
                 "broken": {},
                 "after": {"depends_on": ["broken"]},
             },
