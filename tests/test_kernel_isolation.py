@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ import psutil
 import pytest
 from test_step_execution import make_job, write_notebook
 
+from runnable_jupyter.executors import zygote_client
 from runnable_jupyter.executors.interface import StepJob
 from runnable_jupyter.executors.step_execution import execute_step
 from runnable_jupyter.executors.step_preparation import ZYGOTE_SWITCH
@@ -194,3 +196,21 @@ def test_a_preload_that_cannot_be_imported_falls_back_to_the_normal_launch(
     job, seen = two_steps(tmp_path, preload=["no_such_module_here"])
     assert_fresh(seen, job)
     assert ZYGOTE not in seen["parent_cmdline"]
+
+
+def test_a_zygote_that_stops_answering_is_replaced_and_its_step_still_runs(
+    tmp_path: Path, zygotes_stopped: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(zygote_client, "FORK_TIMEOUT_S", 1.0)
+    two_steps(tmp_path / "before")
+    (frozen,) = process_zygotes()._zygotes.values()
+    os.kill(frozen.pid, signal.SIGSTOP)  # alive, but it never answers
+    try:
+        job, seen = two_steps(tmp_path / "after")
+    finally:
+        if frozen.process.poll() is None:
+            frozen.process.kill()
+    assert_fresh(seen, job)
+    assert frozen.process.wait(10) == -signal.SIGKILL  # discarded, not left stopped
+    (replacement,) = process_zygotes()._zygotes.values()  # the second step forked again
+    assert replacement.pid != frozen.pid and ZYGOTE in seen["parent_cmdline"]

@@ -176,23 +176,43 @@ class ZygoteRegistry:
                 if len(self._zygotes) >= MAX_ZYGOTES:
                     oldest = next(iter(self._zygotes))
                     self._zygotes.pop(oldest).stop()
-                zygote = self._zygotes[key] = KernelZygote(key, env)
+                try:
+                    zygote = self._zygotes[key] = KernelZygote(key, env)
+                except OSError as exc:  # e.g. out of processes
+                    self._fail(key, f"the kernel zygote did not start: {exc}")
+                    return None
         try:
             zygote.wait_ready()
         except ZygoteError as exc:
-            log.warning("kernels start the normal way (slower): %s", exc)
             with self._lock:
-                self._failed[key] = str(exc)
-                self._zygotes.pop(key, None)
+                self._fail(key, str(exc))
             return None
         return zygote
+
+    def discard(self, zygote: KernelZygote) -> None:
+        """Stop a zygote that failed to fork (a stopped or broken process): the next kernel of
+        its key gets a new one."""
+        with self._lock:
+            if self._zygotes.get(zygote.key) is zygote:
+                del self._zygotes[zygote.key]
+        zygote.process.kill()
+        zygote.stop()
 
     def warm_up(self, key: ZygoteKey, env: Mapping[str, str]) -> None:
         """Start the zygote for `key` now, without waiting for it to be ready."""
         with self._lock:
             if key not in self._zygotes and key not in self._failed:
                 if len(self._zygotes) < MAX_ZYGOTES:
-                    self._zygotes[key] = KernelZygote(key, env)
+                    try:
+                        self._zygotes[key] = KernelZygote(key, env)
+                    except OSError as exc:
+                        self._fail(key, f"the kernel zygote did not start: {exc}")
+
+    def _fail(self, key: ZygoteKey, reason: str) -> None:
+        """Remember (lock held) that `key`'s zygote cannot start: its kernels start normally."""
+        log.warning("kernels start the normal way (slower): %s", reason)
+        self._failed[key] = reason
+        self._zygotes.pop(key, None)
 
     def stop_all(self) -> None:
         with self._lock:

@@ -136,8 +136,9 @@ class ZygoteProvisioner(LocalProvisioner):
             pid = await asyncio.to_thread(
                 zygote.fork_kernel, launcher_args, env, cwd, [fd for fd, _ in streams]
             )
-        except ZygoteError as exc:  # it died under us: this kernel starts the normal way
+        except ZygoteError as exc:  # it died or hangs: this kernel starts the normal way
             log.warning("%s: starting the kernel the normal way", exc)
+            process_zygotes().discard(zygote)
             return await super().launch_kernel(cmd, **kwargs)
         finally:
             for fd, opened in streams:
