@@ -9,6 +9,7 @@ import {
   tickLabel
 } from '../jobs/chartScale';
 import { toCsv } from '../jobs/csv';
+import { describeSchedule, wallTime } from '../jobs/scheduleText';
 import type { IDeclaredParameter } from '../jobs/dto';
 import { fieldErrors, fieldOfPointer } from '../jobs/formErrors';
 import { buildRequest, emptyForm, formRuns, IJobForm } from '../jobs/jobForm';
@@ -356,5 +357,18 @@ describe('the runs table', () => {
       4,
       '2026-01-01T00:00:00Z'
     ]);
+  });
+});
+
+describe('schedules in words', () => {
+  it('reads a cron expression with its time zone, and says nothing of a broken one', () => {
+    expect(describeSchedule('0 2 * * *', 'Europe/Paris')).toBe(
+      'At 02:00, every day (Europe/Paris)'
+    );
+    expect(describeSchedule('*/15 * * * 1-5', 'UTC')).toBe(
+      'Every 15 minutes, every hour, Monday through Friday (UTC)'
+    );
+    expect(describeSchedule('61 * * * *', 'UTC')).toBeNull();
+    expect(wallTime('2026-12-04T02:00:00+01:00')).toBe('2026-12-04 02:00');
   });
 });

@@ -64,7 +64,11 @@ export function JobRuns(props: IJobRunsProps): JSX.Element {
     .map(row => row.runId);
   const toggle = (runId: string, on: boolean) => {
     const next = new Set(checked);
-    on ? next.add(runId) : next.delete(runId);
+    if (on) {
+      next.add(runId);
+    } else {
+      next.delete(runId);
+    }
     setChecked(next);
   };
   const exportCsv = () =>

@@ -8,7 +8,6 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import type { JobsClient } from './client';
-import type { IJob } from './dto';
 import { JobList } from './JobList';
 import { JobRuns } from './JobRuns';
 import type { JobsModel } from './jobsModel';
@@ -107,7 +106,7 @@ function JobsViewContent(props: {
           model={model}
           client={props.client}
           loadSteps={() => host.loadSteps(path)}
-          onClose={(created: IJob | null) => props.onCreating(false)}
+          onClose={() => props.onCreating(false)}
           trans={trans}
         />
       )}
@@ -123,12 +122,6 @@ export class JobsView extends ReactWidget {
 
   get model(): JobsModel {
     return this._options.model;
-  }
-
-  /** Open the New Job dialog (the `runnable-jupyter:new-job` command). */
-  openNewJob(): void {
-    this._creating = true;
-    this.update();
   }
 
   dispose(): void {

@@ -112,6 +112,7 @@ test.describe('jobs', () => {
     const nextTimes = dialog.locator('.jp-runnable-job-next-times li');
     await expect(nextTimes).toHaveCount(3);
     await expect(nextTimes.first()).toContainText('02:00 (Europe/Paris)');
+    await dialog.screenshot({ path: screenshotPath('new-job.png') });
     await dialog.getByRole('button', { name: 'Create Job' }).click();
     await expect(dialog).toHaveCount(0);
 
@@ -279,5 +280,20 @@ test.describe('jobs', () => {
         '.jp-runnable-compare-view:visible .jp-runnable-compare-runs thead th[data-run-id]'
       )
     ).toHaveCount(2);
+
+    // Deleting a job asks first; its runs stay in the history.
+    await page
+      .locator('.lm-TabBar-tab', { hasText: 'Jobs: demo.pipeline.json' })
+      .click();
+    await job.locator('[data-action="delete"]').click();
+    const confirm = page.locator('.jp-Dialog');
+    await expect(confirm).toContainText('Delete job sweep?');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await expect(job).toBeVisible();
+    await job.locator('[data-action="delete"]').click();
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await expect(job).toHaveCount(0);
+    await expect(jobs.locator('.jp-runnable-jobs-empty')).toBeVisible();
+    await expect(historyChecks).toHaveCount(4);
   });
 });
