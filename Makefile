@@ -21,13 +21,14 @@ FRONTEND_SOURCES := $(shell find src schema style -type f 2>/dev/null) package.j
 PYTHON_BUILD_DEPS := "jupyterlab>=4.6,<5" "hatchling>=1.5" "hatch-nodejs-version>=0.3.2" \
 	"hatch-jupyter-builder>=0.5" editables build
 
-.PHONY: help lab test lint format install build pytest jest ui-test chromium clean
+.PHONY: help lab test lint format install build pytest jest ui-test screenshots chromium clean
 
 help:
 	@echo "make lab    install into $(VENV), build, and open JupyterLab on examples/"
 	@echo "make test   install, build, run the linters, pytest, jest and the galata UI tests, print totals"
 	@echo "make lint   ruff, mypy, import-linter, eslint, prettier, stylelint (what CI enforces)"
 	@echo "make format rewrite Python and TypeScript/CSS in the project's style"
+	@echo "make screenshots  refresh docs/screenshots/ (the README's) from the UI tests that take them"
 
 $(STAMP)/venv:
 	@mkdir -p $(STAMP)
@@ -95,6 +96,13 @@ jest: install
 
 ui-test: install chromium $(STAMP)/ui-node-modules
 	cd ui-tests && $(BIN)/jlpm playwright test
+
+# UI tests save screenshots in ui-tests/screenshots-out/ (ignored): tests never change tracked
+# files. This runs the tests that take screenshots and copies them where the README shows them.
+screenshots: install chromium $(STAMP)/ui-node-modules
+	rm -rf ui-tests/screenshots-out
+	cd ui-tests && $(BIN)/jlpm playwright test $$(grep -l "screenshotPath(" tests/*.spec.ts)
+	cp ui-tests/screenshots-out/*.png docs/screenshots/
 
 test: install chromium $(STAMP)/ui-node-modules
 	@scripts/run-all-tests

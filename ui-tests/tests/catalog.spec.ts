@@ -14,6 +14,7 @@ import {
   PANEL_ID,
   panelButton,
   panelRow,
+  screenshotPath,
   uploadNotebook,
   uploadPipeline
 } from './helpers';
@@ -141,7 +142,7 @@ test.describe('catalog', () => {
         '.jp-runnable-PipelineEditorWidget .jp-Toolbar [data-command="runnable-jupyter:fit-view"]'
       )
       .click();
-    await page.screenshot({ path: '../docs/screenshots/catalog.png' });
+    await page.screenshot({ path: screenshotPath('catalog.png') });
 
     // JSON is pretty-printed.
     await catalog

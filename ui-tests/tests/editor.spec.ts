@@ -9,6 +9,7 @@ import {
   openPipeline,
   readJson,
   saveCurrent,
+  screenshotPath,
   uploadNotebooks,
   uploadPipeline
 } from './helpers';
@@ -345,7 +346,7 @@ test('screenshot: a laid-out pipeline in the light theme', async ({
     page.locator('.jp-runnable-properties input[name="id"]')
   ).toHaveValue('train');
   await page.waitForTimeout(500);
-  await page.screenshot({ path: '../docs/screenshots/editor.png' });
+  await page.screenshot({ path: screenshotPath('editor.png') });
   await saveCurrent(page);
   const saved = await readJson(page, path);
   expect(saved.steps.every((step: any) => step.position)).toBe(true);

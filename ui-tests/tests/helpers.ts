@@ -5,6 +5,14 @@
 import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
 import { Locator } from '@playwright/test';
 
+/**
+ * Where a test saves a screenshot: `ui-tests/screenshots-out/` (ignored by git), so that tests
+ * never change tracked files; `make screenshots` copies them to docs/screenshots/ for the README.
+ */
+export function screenshotPath(name: string): string {
+  return `screenshots-out/${name}`;
+}
+
 /** How long a step of a real run (kernel start included) may take to reach a status. */
 export const RUN_TIMEOUT = 60 * 1000;
 export const PANEL_ID = 'jp-runnable-run-panel';

@@ -14,6 +14,7 @@ import {
   panelButton,
   panelRow,
   RUN_TIMEOUT,
+  screenshotPath,
   uploadNotebook,
   uploadPipeline
 } from './helpers';
@@ -229,7 +230,7 @@ test.describe('run panel', () => {
     ).toHaveCount(2);
     await page
       .locator(`#${PANEL_ID}`)
-      .screenshot({ path: '../docs/screenshots/run-panel-cached.png' });
+      .screenshot({ path: screenshotPath('run-panel-cached.png') });
   });
 
   test('shows an older run of the history on the graph, then the latest again', async ({
@@ -335,11 +336,11 @@ test.describe('run panel screenshots', () => {
       timeout: RUN_TIMEOUT
     });
     await page.screenshot({
-      path: '../docs/screenshots/editor-dark-running.png'
+      path: screenshotPath('editor-dark-running.png')
     });
     await page
       .locator(`#${PANEL_ID}`)
-      .screenshot({ path: '../docs/screenshots/run-panel.png' });
+      .screenshot({ path: screenshotPath('run-panel.png') });
 
     await panelButton(page, 'cancel-run').click();
     await expectStatus(panelRow(page, 'b'), 'cancelled', 30000);

@@ -13,6 +13,7 @@ import {
   panelButton,
   panelRow,
   RUN_TIMEOUT,
+  screenshotPath,
   uploadNotebook,
   uploadPipeline
 } from './helpers';
@@ -60,7 +61,7 @@ test('a skipped cell is not run by the pipeline; unskipped, its error shows', as
   ).toHaveCount(1);
   await page
     .locator('.jp-NotebookPanel:visible .jp-Notebook')
-    .screenshot({ path: '../docs/screenshots/skipped-cell.png' });
+    .screenshot({ path: screenshotPath('skipped-cell.png') });
   await page.notebook.save();
 
   // Run the pipeline: the step succeeds without running the raising cell.
