@@ -5,6 +5,7 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 
 import { buildEdges, buildNodes } from '../editor/graph/elements';
+import { findStep, focusedSteps } from '../editor/graph/stepFocus';
 import {
   fitViewOptions,
   isCompactZoom,
@@ -13,7 +14,7 @@ import {
 } from '../editor/graph/zoomLevels';
 import type { PipelineEditorModel } from '../editor/model';
 import type { IPipelineDocument, IProblem } from '../editor/pipelineFormat';
-import type { IStepState } from '../tokens';
+import type { IStepState, StepStatus } from '../tokens';
 
 const trans = {
   __: (text: string, ...args: unknown[]) =>
@@ -148,5 +149,59 @@ describe('zoom levels', () => {
     expect(isCompactZoom(0.3, 1000)).toBe(true);
     expect(isCompactZoom(1, 1000)).toBe(false);
     expect(isCompactZoom(0.3, 7)).toBe(false);
+  });
+});
+
+describe('finding steps', () => {
+  const document: IPipelineDocument = {
+    version: 1,
+    steps: ['load', 'train_forest', 'train', 'report', 'other'].map(id => ({
+      id,
+      notebook: `${id}.ipynb`
+    }))
+  };
+  document.steps[1].depends_on = ['load'];
+  document.steps[2].depends_on = ['load'];
+  document.steps[3].depends_on = ['train_forest', 'train'];
+
+  it('finds the exact name first, then a prefix, then a part, ignoring case', () => {
+    expect(findStep(document, 'train')).toBe('train');
+    expect(findStep(document, ' TRAIN_f')).toBe('train_forest');
+    expect(findStep(document, 'port')).toBe('report');
+    expect(findStep(document, 'nothing')).toBeNull();
+    expect(findStep(document, '  ')).toBeNull();
+  });
+
+  it('keeps the failed and running steps and their direct neighbours', () => {
+    const statuses: Record<string, StepStatus> = {
+      train_forest: 'failed',
+      load: 'succeeded',
+      report: 'upstream_failed',
+      other: 'succeeded'
+    };
+    const kept = focusedSteps(document, id => statuses[id] ?? 'idle');
+    expect([...kept].sort()).toEqual(['load', 'report', 'train_forest']);
+    expect(focusedSteps(document, () => 'succeeded').size).toBe(0);
+  });
+
+  it('hides the nodes the filter does not keep', () => {
+    const model = fakeModel({
+      ...document,
+      steps: document.steps.map((step, i) => ({
+        ...step,
+        position: { x: i, y: 0 }
+      }))
+    });
+    const nodes = buildNodes(
+      model,
+      new Map(),
+      'left-to-right',
+      trans,
+      [],
+      new Set(['load'])
+    );
+    expect(nodes.filter(node => !node.hidden).map(node => node.id)).toEqual([
+      'load'
+    ]);
   });
 });

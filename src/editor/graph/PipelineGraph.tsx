@@ -2,7 +2,6 @@
  * The graph view (@xyflow/react): steps as nodes, depends_on as edges. Every edit goes to the
  * model, which writes the document; the view re-renders from the model's signals.
  */
-import { Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import {
   applyEdgeChanges,
@@ -29,6 +28,8 @@ import { buildEdges, buildNodes } from './elements';
 import { minimapNodeColor } from './minimapColors';
 import { StepNode, StepNodeType } from './StepNode';
 import { graphAriaLabels } from './ariaLabels';
+import { GraphFinder } from './GraphFinder';
+import { focusedSteps } from './stepFocus';
 import { useAutoFit } from './useAutoFit';
 import {
   fitViewOptions,
@@ -106,15 +107,29 @@ function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
     [stepCount]
   );
   const ariaLabels = React.useMemo(() => graphAriaLabels(trans), [trans]);
-  const onMoveStart = useAutoFit(container, nodes.length, fitOptions);
+  const { onMoveStart, stopAutoFit } = useAutoFit(
+    container,
+    nodes.length,
+    fitOptions
+  );
+
+  const [filtered, setFiltered] = React.useState(false);
+  const [shownCount, setShownCount] = React.useState<number | null>(null);
 
   const build = React.useCallback(() => {
     const states: ReadonlyMap<string, IStepState> =
       runService?.stepStates(model.pipelinePath) ?? new Map();
-    setNodes(previous => buildNodes(model, states, direction, trans, previous));
+    const shown =
+      filtered && model.document
+        ? focusedSteps(model.document, id => states.get(id)?.status ?? 'idle')
+        : null;
+    setShownCount(shown ? shown.size : null);
+    setNodes(previous =>
+      buildNodes(model, states, direction, trans, previous, shown)
+    );
     const log = runService?.shownRun(model.pipelinePath) ?? null;
     setEdges(previous => buildEdges(model, log, trans, previous));
-  }, [model, runService, direction, trans]);
+  }, [model, runService, direction, trans, filtered]);
   // Status events can come many per frame: one rebuild per frame draws them all.
   const rebuild = useOncePerFrame(build);
 
@@ -215,8 +230,8 @@ function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
           trans
         );
         if (message) {
+          // One message, in the graph, gone after a few seconds (no toast beside it).
           setBanner(message);
-          Notification.warning(message, { autoClose: BANNER_MS });
         }
       }
     },
@@ -278,6 +293,14 @@ function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
         ariaLabelConfig={ariaLabels}
         onMoveStart={onMoveStart}
       >
+        <GraphFinder
+          model={model}
+          trans={trans}
+          filtered={filtered}
+          shownCount={shownCount}
+          onFilterChange={setFiltered}
+          onNavigate={stopAutoFit}
+        />
         <Background />
         <MiniMap<StepNodeType>
           pannable

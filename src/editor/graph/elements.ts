@@ -47,13 +47,15 @@ function sameData(a: IStepNodeData, b: IStepNodeData): boolean {
  * measurements and the position of a node being dragged, so a re-render does not make it jump.
  * A node whose drawing did not change is the previous object itself: xyflow then re-renders
  * only the nodes that changed (one status event re-renders one node, not a thousand).
+ * With `shown`, the other steps are hidden (the status filter).
  */
 export function buildNodes(
   model: PipelineEditorModel,
   states: ReadonlyMap<string, IStepState>,
   direction: LayoutDirection,
   trans: TranslationBundle,
-  previous: ReadonlyArray<StepNodeType>
+  previous: ReadonlyArray<StepNodeType>,
+  shown: ReadonlySet<string> | null = null
 ): StepNodeType[] {
   const document = model.document;
   if (!document) {
@@ -94,11 +96,13 @@ export function buildNodes(
       trans
     };
     const isSelected = selected.has(step.id);
+    const hidden = shown !== null && !shown.has(step.id);
     if (
       old &&
       old.position.x === position.x &&
       old.position.y === position.y &&
       !!old.selected === isSelected &&
+      !!old.hidden === hidden &&
       sameData(old.data, data)
     ) {
       nodes.push(old);
@@ -111,6 +115,7 @@ export function buildNodes(
       initialWidth: NODE_WIDTH,
       initialHeight: NODE_HEIGHT,
       selected: isSelected,
+      hidden,
       dragging: old?.dragging,
       measured: old?.measured,
       data

@@ -1,7 +1,8 @@
 /**
  * Fit the graph in view when its first nodes appear (they may come after the layout answers)
  * and whenever the graph is resized (e.g. the problems list appears), until the user pans or
- * zooms. Returns the handler for ReactFlow's `onMoveStart`.
+ * zooms (or the view is moved on purpose, e.g. to a step found by the search box). Returns the
+ * handler for ReactFlow's `onMoveStart` and the function that stops the fitting.
  */
 import { FitViewOptions, useReactFlow } from '@xyflow/react';
 import * as React from 'react';
@@ -10,7 +11,10 @@ export function useAutoFit(
   container: React.RefObject<HTMLElement>,
   nodeCount: number,
   options: FitViewOptions
-): (event: MouseEvent | TouchEvent | null) => void {
+): {
+  onMoveStart: (event: MouseEvent | TouchEvent | null) => void;
+  stopAutoFit: () => void;
+} {
   const { fitView } = useReactFlow();
   const fitted = React.useRef(false);
   const userMoved = React.useRef(false);
@@ -37,9 +41,16 @@ export function useAutoFit(
   }, [container, fitView, options]);
 
   // Only user gestures carry an event; programmatic fits do not.
-  return React.useCallback(event => {
-    if (event) {
-      userMoved.current = true;
-    }
+  const onMoveStart = React.useCallback(
+    (event: MouseEvent | TouchEvent | null) => {
+      if (event) {
+        userMoved.current = true;
+      }
+    },
+    []
+  );
+  const stopAutoFit = React.useCallback(() => {
+    userMoved.current = true;
   }, []);
+  return { onMoveStart, stopAutoFit };
 }

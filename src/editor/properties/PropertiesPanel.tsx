@@ -2,8 +2,8 @@
  * The properties panel: edits the selected step (id, notebook, parameters, kernel, timeout,
  * catalog globs). Each field commits one edit to the model.
  */
-import { UseSignal } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
+import { caretLeftIcon, caretRightIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import {
@@ -169,33 +169,70 @@ function StepForm(props: IStepFormProps): JSX.Element {
   );
 }
 
+/**
+ * Open while steps are selected, folded to a strip with its toggle otherwise; the toggle shows or
+ * hides it until the selection changes.
+ */
 export function PropertiesPanel(props: IPropertiesPanelProps): JSX.Element {
   const { model, trans } = props;
+  const [selection, setSelection] = React.useState(model.selection);
+  const [toggled, setToggled] = React.useState<boolean | null>(null);
+  React.useEffect(() => {
+    const onSelection = () => {
+      setSelection(model.selection);
+      setToggled(null);
+    };
+    model.selectionChanged.connect(onSelection);
+    return () => void model.selectionChanged.disconnect(onSelection);
+  }, [model]);
+  const open = toggled ?? selection.length > 0;
+  const toggle = (
+    <button
+      type="button"
+      className="jp-runnable-properties-toggle"
+      aria-expanded={open}
+      aria-label={
+        open ? trans.__('Hide properties') : trans.__('Show properties')
+      }
+      title={open ? trans.__('Hide properties') : trans.__('Show properties')}
+      onClick={() => setToggled(!open)}
+    >
+      {open ? (
+        <caretRightIcon.react tag="span" />
+      ) : (
+        <caretLeftIcon.react tag="span" />
+      )}
+    </button>
+  );
+  if (!open) {
+    return (
+      <div
+        className="jp-runnable-properties jp-mod-collapsed"
+        aria-label={trans.__('Step properties')}
+      >
+        {toggle}
+      </div>
+    );
+  }
+  const step =
+    selection.length === 1
+      ? model.document?.steps.find(s => s.id === selection[0])
+      : undefined;
   return (
-    <UseSignal signal={model.selectionChanged}>
-      {() => {
-        const selection = model.selection;
-        const step =
-          selection.length === 1
-            ? model.document?.steps.find(s => s.id === selection[0])
-            : undefined;
-        return (
-          <div
-            className="jp-runnable-properties"
-            aria-label={trans.__('Step properties')}
-          >
-            {step ? (
-              <StepForm key={step.id} {...props} step={step} />
-            ) : (
-              <p className="jp-runnable-properties-hint">
-                {selection.length > 1
-                  ? trans.__('%1 steps selected.', selection.length)
-                  : trans.__('Select a step to edit its properties.')}
-              </p>
-            )}
-          </div>
-        );
-      }}
-    </UseSignal>
+    <div
+      className="jp-runnable-properties"
+      aria-label={trans.__('Step properties')}
+    >
+      <div className="jp-runnable-properties-header">{toggle}</div>
+      {step ? (
+        <StepForm key={step.id} {...props} step={step} />
+      ) : (
+        <p className="jp-runnable-properties-hint">
+          {selection.length > 1
+            ? trans.__('%1 steps selected.', selection.length)
+            : trans.__('Select a step to edit its properties.')}
+        </p>
+      )}
+    </div>
   );
 }
