@@ -8,6 +8,7 @@ import { jobPlugins } from './jobs';
 import { runPlugins } from './runs';
 import { serverCheckPlugin } from './serverCheck';
 import { skipCellPlugins } from './skipCells';
+import { timelinePlugins } from './timeline';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [
   serverCheckPlugin,
@@ -17,6 +18,7 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   ...runPlugins,
   ...catalogPlugins,
   ...jobPlugins,
+  ...timelinePlugins,
   ...skipCellPlugins
 ];
 
