@@ -341,6 +341,8 @@ def test_failed_step_exits_1_and_show_explains_it(ws: Path, run_main) -> None:
         attempt = log["steps"][step_id]["attempts"][-1]
         for key in ("output_notebook", "log_file"):
             assert Path(attempt[key]).is_absolute() and Path(attempt[key]).is_file()
+        # the kernel was ready when the first cell started: the timeline's kernel start-up
+        assert attempt["start"] < attempt["kernel_ready"] < attempt["end"]
 
     # fixing the notebook and retrying re-runs the failed step and what depends on it
     write_notebook(ws / "boom.ipynb", "x = 1", "1 / 1", put_boom)

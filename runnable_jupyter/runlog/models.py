@@ -94,6 +94,8 @@ class Attempt(BaseModel):
     log_file: str | None = None
     skipped_cells: list[int] = Field(default_factory=list)
     cell_progress: tuple[int, int] | None = None  # (current cell, number of code cells)
+    # When the first code cell started: until then the kernel was starting (timelines).
+    kernel_ready: datetime | None = None
     catalog_reads: list[CatalogAccess] = Field(default_factory=list)
     catalog_writes: list[CatalogAccess] = Field(default_factory=list)
     metrics: list[Metric] = Field(default_factory=list)

@@ -329,6 +329,8 @@ class RunExecution:
                 return  # late news of a step that already finished
             attempt = self.log.steps[progress.step_id].attempts[-1]
             attempt.cell_progress = (progress.cell, progress.cells)
+            if attempt.kernel_ready is None:
+                attempt.kernel_ready = utcnow()
             if time.monotonic() - self.last_save >= PROGRESS_SAVE_INTERVAL_S:
                 self._save()
             event = progress_event(self.log, progress)

@@ -339,6 +339,8 @@ class _ProgressRecorder:
             attempt = _own_attempt(log, request.step_id, self.number)
             if log is not None and attempt is not None and attempt.status == StepStatus.running:
                 attempt.cell_progress = (progress.cell, progress.cells)
+                # The first progress is saved at once: its time is the first cell's start.
+                attempt.kernel_ready = attempt.kernel_ready or utcnow()
                 request.store.save(log)
 
     def stop(self) -> None:

@@ -101,7 +101,7 @@ def _bar(attempt: Attempt, axis: _Axis, now: datetime) -> Bar | None:
         return None
     running = attempt.end is None and attempt.status in (StepStatus.running, StepStatus.pending)
     end = attempt.end or now
-    ready = getattr(attempt, "kernel_ready", None)
+    ready = attempt.kernel_ready
     return Bar(
         attempt=attempt.number,
         status=attempt.status,

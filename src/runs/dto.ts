@@ -32,6 +32,8 @@ export interface IStepAttempt {
   skipped_cells: number[];
   /** [current cell, number of code cells] while running. */
   cell_progress: [number, number] | null;
+  /** When the first code cell started (until then the kernel was starting); newer run logs. */
+  kernel_ready?: string | null;
   catalog_reads: ICatalogAccess[];
   catalog_writes: ICatalogAccess[];
   error: IErrorInfo | null;

@@ -37,9 +37,6 @@ export interface ITimeline {
   breaks: number[];
 }
 
-/** The attempt field the engine records once the first cell starts (newer run logs). */
-type AttemptWithReady = IStepAttempt & { kernel_ready?: string | null };
-
 interface ISegment {
   start: number;
   end: number;
@@ -114,7 +111,7 @@ class Axis {
 }
 
 function bar(
-  attempt: AttemptWithReady,
+  attempt: IStepAttempt,
   axis: Axis,
   nowMs: number
 ): ITimelineBar | null {
@@ -159,7 +156,7 @@ export function timelineOf(log: IRunLog, now: Date = new Date()): ITimeline {
       stepId: record.id,
       status: record.status,
       bars: record.attempts
-        .map(a => bar(a as AttemptWithReady, axis, nowMs))
+        .map(a => bar(a, axis, nowMs))
         .filter((b): b is ITimelineBar => b !== null)
     }))
   };
