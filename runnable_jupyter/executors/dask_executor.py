@@ -1,20 +1,16 @@
 """`DaskExecutor`: each step runs as one task on a `dask.distributed` cluster.
 
 `DaskExecutor("tcp://host:8786")` uses a running scheduler; `DaskExecutor()` starts a
-`LocalCluster` (one single-threaded worker process per step at once) and stops it at shutdown.
-The connection is made lazily, by the first `reserve` or `submit`, in the executor's own thread
-(the dispatcher): the caller never waits on the network, and every call to the cluster comes
-from that thread.
+`LocalCluster` and stops it at shutdown (`dask_cluster`). Every call to the cluster comes from
+the executor's own thread (the dispatcher), connecting lazily: callers never wait on the network.
 
-- The workspace must be on a filesystem every worker mounts at the same path: before a run's
-  first step, every worker must read a token file the dispatcher writes in the run folder
-  (`dask_task.check_workspace`); otherwise the run's steps fail at once, naming the workers.
+- Before a run's first step every worker must show it sees the workspace (`dask_cluster`).
 - Status and progress come back on the scheduler's event topic (`dask_task.TOPIC`); logs and
-  outputs are files on the shared filesystem, read while the step runs as locally.
-- Cancel reaches the task's worker with `client.run(cancel_task)`; its kernel is stopped within
-  seconds. A task not started yet is cancelled on the scheduler.
-- A worker removed from the cluster while it runs a step makes that step `failed`, naming the
-  worker (`WorkerLost`); Dask's own retries of the task are refused by the task itself.
+  outputs are files on the shared filesystem, read while the step runs, as locally.
+- Cancel reaches the task's worker with `client.run(cancel_task)`; a task not started yet is
+  cancelled on the scheduler. Past the deadlines below, the step is given up on.
+- A worker removed while it runs a step fails that step (`WorkerLost`, naming the worker); a
+  task the scheduler drops fails as `SchedulerLost`. Dask's re-runs are refused by the task.
 """
 
 from __future__ import annotations
@@ -264,9 +260,16 @@ class DaskExecutor:
         except (SchedulerUnreachable, WorkspaceNotShared) as error:
             self._settle(task, _failed(ErrorInfo(name=type(error).__name__, message=str(error))))
             return
-        task.dask_future = client.submit(
-            run_step, task.job, task.key, key=task.key, pure=False, retries=0
-        )
+        try:
+            task.dask_future = client.submit(
+                run_step, task.job, task.key, key=task.key, pure=False, retries=0
+            )
+        except Exception as error:  # e.g. the connection dropped: the step must not hang
+            message = (
+                f"could not submit step '{task.job.step_id}' to {self._cluster.where}: {error}"
+            )
+            self._settle(task, _failed(ErrorInfo(name="SchedulerUnreachable", message=message)))
+            return
         key = task.key
         task.dask_future.add_done_callback(lambda _: self._commands.put(_Finished(key)))
 
@@ -283,8 +286,14 @@ class DaskExecutor:
                 result = _failed(lost_worker_error(task.job.step_id, task.worker or str(error)))
         elif dask_future.status == "error":
             result = self._task_error(task, dask_future.exception())
-        else:  # cancelled on the scheduler
+        elif task.stop_reason is not None:  # cancelled on the scheduler, by us
             result = _cancelled()
+        else:  # dropped by the scheduler (it restarted, or this client lost it)
+            message = (
+                f"{self._cluster.where} dropped the task of step '{task.job.step_id}' (the "
+                "scheduler restarted or lost contact with this process). Retry the step"
+            )
+            result = _failed(ErrorInfo(name="SchedulerLost", message=message))
         if task.stop_reason == "cancelled" and result.status == StepStatus.failed:
             result.status, result.error = StepStatus.cancelled, None  # our stop, not a failure
         dask_future.release()
