@@ -90,6 +90,8 @@ export interface IRunFinished {
   pipelinePath: string;
   runId: string;
   status: RunStatus;
+  /** Whether it was started (or retried) from this tab. */
+  startedHere?: boolean;
 }
 
 /** Runs of pipelines and the live state of their steps. */

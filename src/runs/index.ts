@@ -20,6 +20,7 @@ import { IPipelineEditorTracker, IRunService } from '../tokens';
 import { addRunCommands } from './commands';
 import { RunPanel } from './panel/RunPanel';
 import { RunPanelModel } from './panelModel';
+import { notifyFinishedRuns } from './runNotifications';
 import { RunService } from './runService';
 import { createStepActions } from './stepActions';
 
@@ -104,17 +105,26 @@ const runsPlugin: JupyterFrontEndPlugin<IRunService> = {
     app.shell.add(panel, 'right', { rank: 600 });
     restorer?.add(panel, panel.id);
 
+    const showPanel = () => {
+      if (labShell && panel.isHidden) {
+        labShell.expandRight();
+      }
+      app.shell.activateById(panel.id);
+    };
     addRunCommands(app, {
       model,
       trans,
       confirmRunAll: () => confirmRunAll,
-      showPanel: () => {
-        if (labShell && panel.isHidden) {
-          labShell.expandRight();
-        }
-        app.shell.activateById(panel.id);
-      },
+      showPanel,
       palette
+    });
+    notifyFinishedRuns(service, {
+      trans,
+      openRun: async (pipelinePath, runId) => {
+        await app.commands.execute('docmanager:open', { path: pipelinePath });
+        showPanel();
+        await service.showRun(pipelinePath, runId);
+      }
     });
     return service;
   }

@@ -196,6 +196,11 @@ export class RunService implements IRunService, IDisposable {
     }
   }
 
+  /** A run's log as the server has it now. */
+  runLog(runId: string): Promise<IRunLog> {
+    return this._client.get(runId);
+  }
+
   /** The step's output from `offset` on. */
   stepLog(runId: string, stepId: string, offset: number) {
     return this._client.stepLog(runId, stepId, offset);
@@ -298,7 +303,8 @@ export class RunService implements IRunService, IDisposable {
       this._runFinished.emit({
         pipelinePath: path,
         runId,
-        status: status as RunStatus
+        status: status as RunStatus,
+        startedHere: entry.own.has(runId)
       });
     }
   }
