@@ -288,6 +288,19 @@ def main() -> int:
             f"{variant.name:<18} {f'{median:.2f}' if median else 'failed':>8} "
             f"{f'{ratio:.2f}' if ratio else '-':>6}  {variant.description}"
         )
+    # On a machine whose load swings, a round's variants share its load: ratios within rounds.
+    base_runs = runs.get(BASELINE, [])
+    for variant in chosen:
+        paired = [
+            t / b
+            for t, b in zip(runs[variant.name], base_runs, strict=False)
+            if isinstance(t, float) and isinstance(b, float) and variant.workload == "bench"
+        ]
+        if paired and variant.name != BASELINE:
+            shown = ", ".join(f"{r:.2f}" for r in paired)
+            print(
+                f"{variant.name}: per-round ratios {shown} (median {statistics.median(paired):.2f})"
+            )
     for name in runs:
         if overheads[name]:
             print(
