@@ -126,7 +126,10 @@ function fakeTracker(): IPipelineEditorTracker {
     steps: [{ id: 'a', notebook: 'a.ipynb' }],
     selection: ['a'],
     parameters: {},
-    context: { model: { dirty: false } },
+    context: {
+      model: { dirty: false },
+      fileChanged: new Signal<unknown, unknown>({})
+    },
     selectionChanged: new Signal<unknown, unknown>({}),
     stepsChanged: new Signal<unknown, unknown>({}),
     disposed: new Signal<unknown, unknown>({})

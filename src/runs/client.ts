@@ -4,6 +4,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 
 import { requestAPI } from '../api';
+import type { IParametersReply } from '../jobs/dto';
 import {
   IRetryReply,
   IRunListReply,
@@ -46,6 +47,13 @@ export class RunsClient {
   ): Promise<IStepLogReply> {
     return this._request<IStepLogReply>(
       `${runPath(runId)}/steps/${encodeURIComponent(stepId)}/log?offset=${offset}`
+    );
+  }
+
+  /** The parameters the pipeline's notebooks declare, typed (`GET parameters`). */
+  parameters(pipeline: string): Promise<IParametersReply> {
+    return this._request<IParametersReply>(
+      `parameters?${new URLSearchParams({ pipeline })}`
     );
   }
 

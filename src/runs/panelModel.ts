@@ -6,15 +6,13 @@ import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { IPipelineEditor, IPipelineEditorTracker, RunMode } from '../tokens';
-import { formatParameters, parseRunParameters } from './format';
+import {
+  ParametersRefusal,
+  ParametersView,
+  RunParameters
+} from './runParameters';
 import { RunService } from './runService';
 import { canRetry, normalizePath } from './stepStates';
-
-/** Why run parameters were refused (the view translates it). */
-export interface IParametersProblem {
-  reason: 'syntax' | 'not-object';
-  detail: string;
-}
 
 export class RunPanelModel implements IDisposable {
   constructor(
@@ -23,6 +21,10 @@ export class RunPanelModel implements IDisposable {
   ) {
     this._tracker?.currentChanged.connect(this._onEditorChanged, this);
     this.service.changed.connect(this._onRunsChanged, this);
+    this.parameters = new RunParameters(path =>
+      service.declaredParameters(path)
+    );
+    this.parameters.changed.connect(this._emitChanged, this);
     this._onEditorChanged();
   }
 
@@ -74,22 +76,41 @@ export class RunPanelModel implements IDisposable {
     return path === null ? null : this.service.shownRunId(path);
   }
 
-  /** The run parameters as typed for the active pipeline (prefilled with its own). */
+  /** The run parameters typed for each pipeline: the typed form or the JSON view. */
+  readonly parameters: RunParameters;
+
+  /** The run parameters' JSON view for the active pipeline (prefilled with its own). */
   get parametersText(): string {
     const editor = this._editor;
-    if (!editor) {
-      return '';
-    }
-    return (
-      this._parametersText.get(editor.pipelinePath) ??
-      formatParameters(editor.parameters)
-    );
+    return editor
+      ? this.parameters.json(editor.pipelinePath, editor.parameters)
+      : '';
   }
 
   set parametersText(text: string) {
     if (this._editor) {
-      this._parametersText.set(this._editor.pipelinePath, text);
       this._problem = null;
+      this.parameters.setJson(this._editor.pipelinePath, text);
+    }
+  }
+
+  /** A form field's text changed: its problem shows at once, the last refusal goes. */
+  setParameterText(name: string, text: string): void {
+    if (this._editor) {
+      this._problem = null;
+      this.parameters.setText(this._editor.pipelinePath, name, text);
+    }
+  }
+
+  /** Show the typed form or the JSON view; refused (and shown) while values do not parse. */
+  setParametersView(view: ParametersView): void {
+    const editor = this._editor;
+    if (editor) {
+      this._problem = this.parameters.setView(
+        editor.pipelinePath,
+        view,
+        editor.parameters
+      );
       this._changed.emit();
     }
   }
@@ -112,7 +133,8 @@ export class RunPanelModel implements IDisposable {
     return this._skipUnchangedChanged;
   }
 
-  get parametersProblem(): IParametersProblem | null {
+  /** Why the last start was refused before it reached the server (its parameters). */
+  get parametersProblem(): ParametersRefusal | null {
     return this._problem;
   }
 
@@ -164,16 +186,19 @@ export class RunPanelModel implements IDisposable {
 
   /**
    * Start a run of the selection (or every step for `all`). Returns the run id, or null when
-   * the parameters are not valid JSON or the server refused (see `actionError`).
+   * a parameter does not parse (the form's type, or the JSON) or the server refused (see `actionError`).
    */
   async run(mode: RunMode): Promise<string | null> {
     const editor = this._editor;
     if (!editor) {
       return null;
     }
-    const parsed = parseRunParameters(this.parametersText);
+    const parsed = this.parameters.values(
+      editor.pipelinePath,
+      editor.parameters
+    );
     if (!parsed.ok) {
-      this._problem = { reason: parsed.reason, detail: parsed.detail };
+      this._problem = parsed.refusal;
       this._changed.emit();
       return null;
     }
@@ -241,6 +266,7 @@ export class RunPanelModel implements IDisposable {
     this._actionError = null;
     if (this._editor) {
       void this.service.load(this._editor.pipelinePath);
+      void this.parameters.load(this._editor.pipelinePath);
     }
     this._changed.emit();
   }
@@ -253,12 +279,21 @@ export class RunPanelModel implements IDisposable {
       this._editor.selectionChanged.disconnect(this._emitChanged, this);
       this._editor.stepsChanged.disconnect(this._emitChanged, this);
       this._editor.disposed.disconnect(this._onEditorChanged, this);
+      this._editor.context.fileChanged.disconnect(this._onSaved, this);
     }
     this._editor = editor;
     if (editor) {
       editor.selectionChanged.connect(this._emitChanged, this);
       editor.stepsChanged.connect(this._emitChanged, this);
       editor.disposed.connect(this._onEditorChanged, this);
+      editor.context.fileChanged.connect(this._onSaved, this);
+    }
+  }
+
+  /** A saved pipeline may run other notebooks: ask again which parameters they declare. */
+  private _onSaved(): void {
+    if (this._editor) {
+      void this.parameters.load(this._editor.pipelinePath);
     }
   }
 
@@ -276,11 +311,10 @@ export class RunPanelModel implements IDisposable {
   }
 
   private _editor: IPipelineEditor | null = null;
-  private _problem: IParametersProblem | null = null;
+  private _problem: ParametersRefusal | null = null;
   private _actionError: string | null = null;
   private _skipUnchanged = false;
   private readonly _skipUnchangedChanged = new Signal<this, boolean>(this);
-  private readonly _parametersText = new Map<string, string>();
   private readonly _changed = new Signal<this, void>(this);
   private _isDisposed = false;
 }

@@ -17,6 +17,7 @@ import {
   RunMode,
   RunStatus
 } from '../tokens';
+import type { IParametersReply } from '../jobs/dto';
 import { IRunLog, IRunSummary, RunsClient } from './client';
 import {
   applyLog,
@@ -170,6 +171,11 @@ export class RunService implements IRunService, IDisposable {
     this._changed.emit(path);
     this._markDirty(path);
     return reply.run_id;
+  }
+
+  /** The parameters the pipeline's notebooks declare (the run panel's typed form). */
+  declaredParameters(pipelinePath: string): Promise<IParametersReply> {
+    return this._client.parameters(pipelinePath);
   }
 
   async cancelRun(runId: string): Promise<void> {

@@ -5,6 +5,7 @@
  * history, and screenshots in the dark theme.
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import type { Locator } from '@playwright/test';
 
 import {
   expectStatus,
@@ -64,16 +65,26 @@ async function runAll(page: IJupyterLabPageFixture): Promise<void> {
   await page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-accept').click();
 }
 
-/** The run panel's run parameters box (opened), set to `text`. */
-async function setRunParameters(
-  page: IJupyterLabPageFixture,
-  text: string
-): Promise<void> {
+/** The run parameters opened on their JSON view ("Advanced", beside the typed form). */
+async function openJsonParameters(
+  page: IJupyterLabPageFixture
+): Promise<Locator> {
   const parameters = page.locator(`#${PANEL_ID} .jp-runnable-run-parameters`);
   if ((await parameters.getAttribute('open')) === null) {
     await parameters.locator('summary').click();
   }
-  await parameters.locator('textarea').fill(text);
+  const jsonView = parameters.locator('button[data-view="json"]');
+  await expect(jsonView).toBeVisible(); // a.ipynb declares n: the form is offered
+  await jsonView.click();
+  return parameters.locator('textarea');
+}
+
+/** The run panel's run parameters (the JSON view), set to `text`. */
+async function setRunParameters(
+  page: IJupyterLabPageFixture,
+  text: string
+): Promise<void> {
+  await (await openJsonParameters(page)).fill(text);
 }
 
 /** The id of the run the panel shows. */
@@ -103,15 +114,14 @@ test.describe('run panel', () => {
     await expect(graphNode(page, 'a')).not.toHaveClass(/jp-mod-selected/);
 
     // Run parameters: invalid JSON is refused inline, a valid object is sent with the run.
-    const parameters = page.locator(`#${PANEL_ID} .jp-runnable-run-parameters`);
-    await parameters.locator('summary').click();
-    await expect(parameters.locator('textarea')).toHaveValue(/"n": 3/);
-    await parameters.locator('textarea').fill('{"n": ');
+    const parameters = await openJsonParameters(page);
+    await expect(parameters).toHaveValue(/"n": 3/);
+    await parameters.fill('{"n": ');
     await panelButton(page, 'run-selected-upstream').click();
     await expect(
       page.locator(`#${PANEL_ID} .jp-runnable-run-parameters-error`)
     ).toBeVisible();
-    await parameters.locator('textarea').fill('{"n": 5}');
+    await parameters.fill('{"n": 5}');
     await expect(
       page.locator(`#${PANEL_ID} .jp-runnable-run-parameters-error`)
     ).toHaveCount(0);

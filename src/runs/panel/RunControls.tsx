@@ -8,7 +8,10 @@ import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
 import { CommandIDs } from '../commandIds';
-import { IParametersProblem } from '../panelModel';
+import {
+  IRunParametersFormProps,
+  RunParametersForm
+} from './RunParametersForm';
 
 const RUN_BUTTONS = [
   CommandIDs.runSelected,
@@ -45,29 +48,25 @@ function CommandButton(props: {
   );
 }
 
-function problemText(
-  problem: IParametersProblem,
-  trans: TranslationBundle
-): string {
-  return problem.reason === 'syntax'
-    ? trans.__('The parameters are not valid JSON: %1', problem.detail)
-    : trans.__('The parameters must be a JSON object, such as {"n": 3}.');
-}
-
 export interface IRunControlsProps {
   commands: CommandRegistry;
-  parametersText: string;
-  parametersProblem: IParametersProblem | null;
+  parameters: IRunParametersFormProps;
   actionError: string | null;
   skipUnchanged: boolean;
-  onParametersChange(text: string): void;
   onSkipUnchangedChange(value: boolean): void;
   trans: TranslationBundle;
 }
 
 export function RunControls(props: IRunControlsProps): JSX.Element {
   const { commands, trans } = props;
-  const problem = props.parametersProblem;
+  const refusal = props.parameters.refusal;
+  // A refused start opens the parameters, so that the field at fault is seen.
+  const [open, setOpen] = React.useState(false);
+  React.useEffect(() => {
+    if (refusal) {
+      setOpen(true);
+    }
+  }, [refusal]);
   return (
     <div className="jp-runnable-run-controls">
       <div className="jp-runnable-run-buttons">
@@ -98,23 +97,25 @@ export function RunControls(props: IRunControlsProps): JSX.Element {
         />
         {trans.__('Skip unchanged steps')}
       </label>
-      <details className="jp-runnable-run-parameters">
-        <summary>{trans.__('Run parameters (JSON)')}</summary>
-        <textarea
-          className={`jp-runnable-run-parameters-input${problem ? ' jp-mod-error' : ''}`}
-          aria-label={trans.__('Run parameters (JSON)')}
-          spellCheck={false}
-          rows={4}
-          value={props.parametersText}
-          onChange={event => props.onParametersChange(event.target.value)}
-        />
+      <details
+        className="jp-runnable-run-parameters"
+        open={open}
+        onToggle={event => setOpen(event.currentTarget.open)}
+      >
+        <summary>{trans.__('Run parameters')}</summary>
+        <RunParametersForm {...props.parameters} />
       </details>
-      {problem && (
+      {refusal?.view === 'form' && (
         <div
-          className="jp-runnable-run-error jp-runnable-run-parameters-error"
+          className="jp-runnable-run-error jp-runnable-run-parameters-refused"
           role="alert"
         >
-          {problemText(problem, trans)}
+          {trans._n(
+            'The run did not start: parameter %2 does not parse as its type.',
+            'The run did not start: %1 parameters do not parse as their types (%2).',
+            Object.keys(refusal.problems).length,
+            Object.keys(refusal.problems).join(', ')
+          )}
         </div>
       )}
       {props.actionError && (

@@ -39,6 +39,7 @@ function RunPanelView(props: IRunPanelViewProps): JSX.Element {
   }
   const path = editor.pipelinePath;
   const service = model.service;
+  const parameters = model.parameters;
   const shownRun = service.shownRun(path);
   const shownRunId = service.shownRunId(path);
   const history = service.history(path);
@@ -93,11 +94,21 @@ function RunPanelView(props: IRunPanelViewProps): JSX.Element {
       </header>
       <RunControls
         commands={props.commands}
-        parametersText={model.parametersText}
-        parametersProblem={model.parametersProblem}
+        parameters={{
+          view: parameters.view(path),
+          declared: parameters.declared(path),
+          fields: parameters.fields(path, editor.parameters),
+          texts: parameters.texts(path),
+          fieldProblems: parameters.fieldProblems(path, editor.parameters),
+          json: model.parametersText,
+          refusal: model.parametersProblem,
+          onText: (name, text) => model.setParameterText(name, text),
+          onJson: text => (model.parametersText = text),
+          onView: view => model.setParametersView(view),
+          trans
+        }}
         actionError={model.actionError}
         skipUnchanged={model.skipUnchanged}
-        onParametersChange={text => (model.parametersText = text)}
         onSkipUnchangedChange={value => (model.skipUnchanged = value)}
         trans={trans}
       />
