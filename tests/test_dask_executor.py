@@ -298,6 +298,8 @@ def test_a_killed_worker_fails_its_step_naming_the_worker_and_the_run_goes_on(
         )
         log = manager.start(pipeline)
         wait_until(lambda: _running_cell(events, "doomed", 3), 60)
+        # "cell 3" is sent as the cell starts: its first line writes the file a moment later.
+        wait_until(lambda: (tmp_path / "doomed.json").exists(), 60)
         wrote = (tmp_path / "doomed.json").stat().st_mtime_ns
         worker = cluster.started_on(log.run_id)["doomed"]
         os.kill(cluster.pids()[worker], signal.SIGKILL)

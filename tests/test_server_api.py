@@ -242,6 +242,10 @@ async def test_list_runs_summarizes_recorded_runs_newest_first(jp_fetch, jp_root
         "mode": "all",
         "counts": {"failed": 1},
         "job": None,
+        "attempts": [  # each attempt's time: a retried run's duration is their sum
+            {key: attempt[key] for key in ("number", "start", "end")}
+            for attempt in older.model_dump(mode="json")["attempts"]
+        ],
     }
 
 
