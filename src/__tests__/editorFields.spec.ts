@@ -2,6 +2,14 @@
  * The properties panel's conversions and the editor's formatting helpers.
  */
 import { basename, splitList } from '../editor/format';
+import { IPipelineDocument } from '../editor/pipelineFormat';
+import {
+  parseMaxParallel,
+  parseSkipTags,
+  skipTagsText,
+  withSetting,
+  withText
+} from '../editor/properties/pipelineFields';
 import {
   catalogWith,
   envText,
@@ -74,5 +82,36 @@ describe('environment variables', () => {
       ok: false,
       line: 'no equals sign'
     });
+  });
+});
+
+describe('pipeline settings', () => {
+  const document: IPipelineDocument = {
+    version: 1,
+    settings: { max_parallel: 2 },
+    steps: []
+  };
+
+  it('reads max_parallel as a whole number of at least 1, blank for the default', () => {
+    expect(parseMaxParallel('')).toEqual({ ok: true, value: undefined });
+    expect(parseMaxParallel('3')).toEqual({ ok: true, value: 3 });
+    expect(parseMaxParallel('0').ok).toBe(false);
+    expect(parseMaxParallel('1.5').ok).toBe(false);
+  });
+
+  it('sets and removes one setting, dropping an empty settings object', () => {
+    const tagged = withSetting(document, 'skip_tags', parseSkipTags('a, b'));
+    expect(tagged.settings).toEqual({ max_parallel: 2, skip_tags: ['a', 'b'] });
+    expect(skipTagsText(tagged)).toBe('a, b');
+    const cleared = withSetting(document, 'max_parallel', undefined);
+    expect(cleared.settings).toBeUndefined();
+    expect(parseSkipTags('  ')).toBeUndefined();
+  });
+
+  it('removes a blank name or description', () => {
+    const named = withText(document, 'name', '  wine  ');
+    expect(named.name).toBe('wine');
+    expect(withText(named, 'name', ' ').name).toBeUndefined();
+    expect('name' in withText(named, 'name', '')).toBe(false);
   });
 });

@@ -5,7 +5,10 @@
 import type { TranslationBundle } from '@jupyterlab/translation';
 
 import { buildEdges, buildNodes } from '../editor/graph/elements';
+import { ArrowKey, connectedStep } from '../editor/graph/keyboardNavigation';
 import { findStep, focusedSteps } from '../editor/graph/stepFocus';
+import { draggedNotebooks } from '../editor/graph/useNotebookDrop';
+import { NODE_HEIGHT, NODE_WIDTH, placeBeside } from '../editor/layoutGraph';
 import {
   fitViewOptions,
   isCompactZoom,
@@ -203,5 +206,78 @@ describe('finding steps', () => {
     expect(nodes.filter(node => !node.hidden).map(node => node.id)).toEqual([
       'load'
     ]);
+  });
+});
+
+describe('keyboard navigation between connected steps', () => {
+  //   load ─┬─ left ──┬─ report
+  //         └─ right ─┘
+  const document: IPipelineDocument = {
+    version: 1,
+    steps: [
+      { id: 'load', notebook: 'l.ipynb' },
+      { id: 'left', notebook: 'a.ipynb', depends_on: ['load'] },
+      { id: 'right', notebook: 'b.ipynb', depends_on: ['load'] },
+      { id: 'report', notebook: 'r.ipynb', depends_on: ['left', 'right'] }
+    ]
+  };
+  const positions = new Map([
+    ['load', { x: 0, y: 100 }],
+    ['left', { x: 300, y: 0 }],
+    ['right', { x: 300, y: 200 }],
+    ['report', { x: 600, y: 100 }]
+  ]);
+  const go = (from: string, key: ArrowKey) =>
+    connectedStep(document, positions, from, key, 'left-to-right');
+
+  it('goes forward to a dependent and back to a dependency', () => {
+    expect(go('load', 'ArrowRight')).toBe('left');
+    expect(go('right', 'ArrowRight')).toBe('report');
+    expect(go('report', 'ArrowLeft')).toBe('left');
+    expect(go('load', 'ArrowLeft')).toBeNull();
+    expect(go('report', 'ArrowRight')).toBeNull();
+  });
+
+  it('goes across to the steps sharing a dependency', () => {
+    expect(go('left', 'ArrowDown')).toBe('right');
+    expect(go('right', 'ArrowUp')).toBe('left');
+    expect(go('left', 'ArrowUp')).toBeNull();
+  });
+
+  it('turns with the layout direction', () => {
+    expect(
+      connectedStep(document, positions, 'load', 'ArrowDown', 'top-to-bottom')
+    ).toBe('left');
+  });
+});
+
+describe('placing added notebooks', () => {
+  it('puts them in a grid right of the graph, top-aligned', () => {
+    const spots = placeBeside(
+      [
+        { x: 0, y: 50 },
+        { x: 300, y: 0 }
+      ],
+      3
+    );
+    expect(spots[0]).toEqual({ x: 300 + NODE_WIDTH + 80, y: 0 });
+    expect(spots[1].y).toBe(0);
+    expect(spots[1].x).toBeGreaterThan(spots[0].x);
+    expect(spots[2].x).toBe(spots[0].x);
+    expect(spots[2].y).toBeGreaterThan(0);
+  });
+
+  it('centres them on a drop point', () => {
+    expect(placeBeside([{ x: 0, y: 0 }], 1, { x: 500, y: 400 })).toEqual([
+      { x: 500 - NODE_WIDTH / 2, y: 400 - NODE_HEIGHT / 2 }
+    ]);
+  });
+
+  it('takes only notebooks from a file browser drag', () => {
+    expect(draggedNotebooks(['a.ipynb', 'data.csv', 'sub/b.ipynb'])).toEqual([
+      'a.ipynb',
+      'sub/b.ipynb'
+    ]);
+    expect(draggedNotebooks('a.ipynb')).toEqual([]);
   });
 });

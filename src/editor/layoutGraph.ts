@@ -97,3 +97,33 @@ export function placeMissing(
   }
   return result;
 }
+
+const COLUMN_GAP = 80;
+const ROW_GAP = 40;
+
+/**
+ * Positions for `count` steps added at once: a near-square grid, right of the steps already
+ * placed (top-aligned with them), or centred on `at` (where notebooks were dropped).
+ */
+export function placeBeside(
+  existing: ReadonlyArray<IPosition>,
+  count: number,
+  at?: IPosition
+): IPosition[] {
+  const columns = Math.max(1, Math.ceil(Math.sqrt(count)));
+  let origin: IPosition = { x: 0, y: 0 };
+  if (at) {
+    origin = { x: at.x - NODE_WIDTH / 2, y: at.y - NODE_HEIGHT / 2 };
+  } else if (existing.length > 0) {
+    origin = {
+      x: Math.max(...existing.map(p => p.x)) + NODE_WIDTH + COLUMN_GAP,
+      y: Math.min(...existing.map(p => p.y))
+    };
+  }
+  return Array.from({ length: count }, (_, index) => ({
+    x: Math.round(origin.x + (index % columns) * (NODE_WIDTH + COLUMN_GAP)),
+    y: Math.round(
+      origin.y + Math.floor(index / columns) * (NODE_HEIGHT + ROW_GAP)
+    )
+  }));
+}

@@ -18,7 +18,7 @@ import {
   setPositions
 } from './graphOps';
 import { computeLayout } from './layout';
-import { LayoutDirection, placeMissing } from './layoutGraph';
+import { LayoutDirection, placeBeside, placeMissing } from './layoutGraph';
 import {
   IPipelineDocument,
   IPosition,
@@ -208,9 +208,13 @@ export class PipelineEditorModel implements IDisposable {
     this.requestFitView();
   }
 
-  /** Add notebooks as steps, placed by the layout, and select them. */
+  /**
+   * Add notebooks as steps and select them: placed beside the graph in a grid, or around `at`
+   * (graph coordinates) when they were dropped on the canvas.
+   */
   async addNotebooks(
-    paths: ReadonlyArray<string>
+    paths: ReadonlyArray<string>,
+    at?: IPosition
   ): Promise<IAddNotebooksOutcome> {
     await this.context.ready;
     const document = this.document;
@@ -221,8 +225,12 @@ export class PipelineEditorModel implements IDisposable {
     if (result.added.length === 0) {
       return { added: [], alreadyPresent: result.alreadyPresent };
     }
-    const computed = await computeLayout(result.document, this._direction());
-    const placed = placeMissing(result.document, computed);
+    const spots = placeBeside(
+      [...this.positions().values()],
+      result.added.length,
+      at
+    );
+    const placed = new Map(result.added.map((id, i) => [id, spots[i]]));
     this.apply(() => setPositions(result.document, placed));
     this.setSelection(result.added);
     return { added: result.added, alreadyPresent: result.alreadyPresent };

@@ -254,7 +254,7 @@ async function benchSize(
       const id = ${JSON.stringify(target.id)};
       const field = document.querySelector('.jp-runnable-properties input[name="id"]');
       const node = document.querySelector('.jp-runnable-node[data-step-id="' + id + '"]');
-      return field && field.value === id && node && node.classList.contains('jp-mod-selected');
+      return field && field.value === id && (!node || node.classList.contains('jp-mod-selected'));
     })()`
   );
   results.select = await phase(page, start, done, await settle(page));

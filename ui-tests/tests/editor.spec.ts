@@ -313,6 +313,60 @@ test('editing in the graph and the properties panel: delete, undo, rename, open'
   await expect(currentTab(page)).toContainText('a.ipynb');
 });
 
+test('notebooks dropped from the file browser land where dropped; "Add to Pipeline" places them beside the graph', async ({
+  page,
+  tmpPath
+}) => {
+  await uploadNotebooks(page, tmpPath, [
+    'a.ipynb',
+    'c.ipynb',
+    'd.ipynb',
+    'e.ipynb'
+  ]);
+  const path = `${tmpPath}/drop.pipeline.json`;
+  await uploadPipeline(page, path, {
+    version: 1,
+    steps: [{ id: 'a', notebook: 'a.ipynb', position: { x: 0, y: 0 } }]
+  });
+  await openPipeline(page, path);
+  await page.filebrowser.openDirectory(tmpPath);
+
+  // Drag c.ipynb from the listing onto the canvas, right of step a.
+  const item = page.locator('.jp-DirListing-item', { hasText: 'c.ipynb' });
+  const from = (await item.boundingBox())!;
+  const graph = (await page.locator('.jp-runnable-graph').boundingBox())!;
+  const drop = {
+    x: graph.x + graph.width * 0.75,
+    y: graph.y + graph.height / 2
+  };
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(drop.x, drop.y, { steps: 20 });
+  await page.mouse.up();
+  const dropped = page.locator('.jp-runnable-node[data-step-id="c"]');
+  await expect(dropped).toBeVisible();
+  const box = (await dropped.boundingBox())!;
+  expect(Math.abs(box.x + box.width / 2 - drop.x)).toBeLessThan(40);
+  expect(Math.abs(box.y + box.height / 2 - drop.y)).toBeLessThan(40);
+  // Dropped on the graph, not opened as a tab.
+  await expect(currentTab(page)).toContainText('drop.pipeline.json');
+
+  // Two more with "Add to Pipeline": side by side, right of the graph.
+  await page.locator('.jp-DirListing-item', { hasText: 'd.ipynb' }).click();
+  const e = page.locator('.jp-DirListing-item', { hasText: 'e.ipynb' });
+  await e.click({ modifiers: ['Control'] });
+  await e.click({ button: 'right' });
+  await page.locator('.lm-Menu-item', { hasText: 'Add to Pipeline' }).click();
+  await expect(page.locator('.jp-runnable-node')).toHaveCount(4);
+  await saveCurrent(page);
+  const saved = await readJson(page, path);
+  const at = (id: string) =>
+    saved.steps.find((step: any) => step.id === id).position;
+  expect(at('d').y).toBe(at('e').y);
+  expect(at('d').x).toBeGreaterThan(at('c').x);
+  expect(at('e').x).toBeGreaterThan(at('d').x);
+});
+
 test('screenshot: a laid-out pipeline in the light theme', async ({
   page,
   tmpPath

@@ -19,6 +19,7 @@ import {
 import * as React from 'react';
 
 import { IRunService, IStepState } from '../../tokens';
+import { connectionRefusal } from '../connectionRefusal';
 import { removeElements, setPositions } from '../graphOps';
 import { LayoutDirection } from '../layoutGraph';
 import { RunStatusSource } from '../settings';
@@ -31,6 +32,8 @@ import { graphAriaLabels } from './ariaLabels';
 import { GraphFinder } from './GraphFinder';
 import { focusedSteps } from './stepFocus';
 import { useAutoFit } from './useAutoFit';
+import { useNotebookDrop } from './useNotebookDrop';
+import { useStepKeys } from './useStepKeys';
 import {
   fitViewOptions,
   isLargePipeline,
@@ -55,26 +58,6 @@ export interface IPipelineGraphProps {
   direction: LayoutDirection;
   trans: TranslationBundle;
   onOpenStep: (stepId: string) => void;
-}
-
-function connectionRefusal(
-  reason: 'self' | 'exists' | 'cycle' | 'unknown',
-  source: string,
-  target: string,
-  trans: TranslationBundle
-): string | null {
-  switch (reason) {
-    case 'cycle':
-      return trans.__(
-        'Connection refused: "%1" already depends on "%2", so this link would create a cycle.',
-        source,
-        target
-      );
-    case 'self':
-      return trans.__('Connection refused: a step cannot depend on itself.');
-    default:
-      return null; // an existing edge or a vanished step: nothing to say
-  }
 }
 
 /** A callback that runs `callback` once in the next animation frame however often it is called. */
@@ -115,6 +98,15 @@ function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
 
   const [filtered, setFiltered] = React.useState(false);
   const [shownCount, setShownCount] = React.useState<number | null>(null);
+
+  const onStepKey = useStepKeys({
+    container,
+    model,
+    direction,
+    onOpenStep,
+    onNavigate: stopAutoFit
+  });
+  useNotebookDrop(container, model, stopAutoFit);
 
   const build = React.useCallback(() => {
     const states: ReadonlyMap<string, IStepState> =
@@ -255,6 +247,7 @@ function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
       className="jp-runnable-graph"
       ref={container}
       tabIndex={-1}
+      onKeyDownCapture={onStepKey}
       // xyflow prevents the default focus on mouse down; the graph's shortcuts need focus here.
       onMouseDown={() => container.current?.focus({ preventScroll: true })}
     >
@@ -281,6 +274,8 @@ function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
         onDelete={onDelete}
         onNodeDragStop={onNodeDragStop}
         onNodeDoubleClick={(_, node) => onOpenStep(node.id)}
+        // A click on a step opens the properties panel: the view must not refit then.
+        onNodeClick={stopAutoFit}
         deleteKeyCode={DELETE_KEYS}
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
         selectionKeyCode="Shift"

@@ -9,7 +9,7 @@ export function graphAriaLabels(
 ): Partial<AriaLabelConfig> {
   return {
     'node.a11yDescription.default': trans.__(
-      'Press Enter or Space to select a step, Delete to remove it and Escape to cancel.'
+      'Press Enter or Space to select a step, Enter again to open its notebook, the arrow keys to go to a connected step, Delete to remove it and Escape to cancel.'
     ),
     'node.a11yDescription.keyboardDisabled': trans.__(
       'Press Enter or Space to select a step. The arrow keys then move it. Press Delete to remove it and Escape to cancel.'

@@ -1,6 +1,7 @@
 /**
- * The properties panel: edits the selected step (id, notebook, parameters, kernel, timeout,
- * catalog globs). Each field commits one edit to the model.
+ * The properties panel: edits the selected step (id, notebook, dependencies, parameters, kernel,
+ * timeout, catalog globs), or the pipeline's settings when no step is selected. Each field
+ * commits one edit to the model.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import { caretLeftIcon, caretRightIcon } from '@jupyterlab/ui-components';
@@ -14,7 +15,9 @@ import {
 } from '../graphOps';
 import { PipelineEditorModel } from '../model';
 import { IPipelineStep } from '../pipelineFormat';
+import { DependsOnField } from './DependsOnField';
 import { SelectField, TextField } from './fields';
+import { PipelineForm } from './PipelineForm';
 import {
   catalogWith,
   envText,
@@ -77,6 +80,7 @@ function StepForm(props: IStepFormProps): JSX.Element {
         }
         commit={text => update({ notebook: text.trim() })}
       />
+      <DependsOnField model={model} step={step} trans={trans} />
       <TextField
         name="parameters"
         label={trans.__('Parameters (JSON object)')}
@@ -226,13 +230,13 @@ export function PropertiesPanel(props: IPropertiesPanelProps): JSX.Element {
       <div className="jp-runnable-properties-header">{toggle}</div>
       {step ? (
         <StepForm key={step.id} {...props} step={step} />
-      ) : (
+      ) : selection.length > 1 ? (
         <p className="jp-runnable-properties-hint">
-          {selection.length > 1
-            ? trans.__('%1 steps selected.', selection.length)
-            : trans.__('Select a step to edit its properties.')}
+          {trans.__('%1 steps selected.', selection.length)}
         </p>
-      )}
+      ) : model.document ? (
+        <PipelineForm model={model} document={model.document} trans={trans} />
+      ) : null}
     </div>
   );
 }
