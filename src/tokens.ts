@@ -41,7 +41,13 @@ export interface IStepState {
   /** "cell 3 of 12" while running. */
   cell?: number | null;
   cells?: number | null;
-  error?: { name: string; message: string; cellIndex?: number | null } | null;
+  error?: {
+    name: string;
+    message: string;
+    cellIndex?: number | null;
+    /** The whole traceback (colours stripped), when the step recorded one. */
+    traceback?: string;
+  } | null;
   /** Executed notebook, relative to the server root. */
   outputNotebook?: string | null;
   /** For a `cached` step: the earlier execution it reused (run id, that step's attempt). */

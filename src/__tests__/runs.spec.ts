@@ -112,7 +112,8 @@ describe('statesFromRunLog', () => {
     expect(states.get('b')?.error).toEqual({
       name: 'ValueError',
       message: 'bad',
-      cellIndex: 4
+      cellIndex: 4,
+      traceback: ''
     });
   });
 

@@ -77,7 +77,8 @@ export function statesFromRunLog(log: IRunLog): Map<string, IStepState> {
         ? {
             name: attempt.error.name,
             message: attempt.error.message,
-            cellIndex: attempt.error.cell_index ?? null
+            cellIndex: attempt.error.cell_index ?? null,
+            traceback: attempt.error.traceback
           }
         : null;
     }

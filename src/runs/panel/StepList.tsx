@@ -10,6 +10,7 @@ import { elapsedSeconds, formatDuration } from '../../duration';
 import { stepProgressLabel } from '../../status';
 import { IStepInfo, IStepState } from '../../tokens';
 import { isStepFinished } from '../stepStates';
+import { StepError } from './StepError';
 
 export interface IStepActions {
   openOutput(stepId: string, state: IStepState): void;
@@ -90,14 +91,7 @@ function StepRow(props: IStepRowProps): JSX.Element {
           {trans.__('reused from run %1', state.cachedFrom.runId)}
         </div>
       )}
-      {state?.error && (
-        <div className="jp-runnable-run-step-error">
-          <span className="jp-runnable-run-step-error-name">
-            {state.error.name}
-          </span>
-          {state.error.message ? `: ${state.error.message}` : ''}
-        </div>
-      )}
+      {state?.error && <StepError error={state.error} trans={trans} />}
       {status && status !== 'not_selected' && (
         <div className="jp-runnable-run-step-links">
           {state?.outputNotebook && (running || isStepFinished(status)) && (
