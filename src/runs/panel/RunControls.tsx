@@ -20,6 +20,7 @@ const RUN_BUTTONS = [
   CommandIDs.runAll
 ];
 const RUN_CONTROL_BUTTONS = [CommandIDs.cancelRun, CommandIDs.retryRun];
+const MAIN_ACTIONS = [CommandIDs.runSelected, CommandIDs.runAll];
 
 function CommandButton(props: {
   commands: CommandRegistry;
@@ -67,62 +68,71 @@ export function RunControls(props: IRunControlsProps): JSX.Element {
       setOpen(true);
     }
   }, [refusal]);
+  // The main action, styled primary: running the selection, else the whole pipeline.
+  const main = MAIN_ACTIONS.find(id => commands.isEnabled(id)) ?? null;
   return (
-    <div className="jp-runnable-run-controls">
-      <div className="jp-runnable-run-buttons">
-        {RUN_BUTTONS.map((id, index) => (
-          <CommandButton
-            key={id}
-            commands={commands}
-            id={id}
-            primary={index === 0}
-          />
-        ))}
+    <>
+      {/* The run and cancel buttons stay in view while the panel scrolls (sticky). */}
+      <div className="jp-runnable-run-button-bar">
+        <div className="jp-runnable-run-buttons">
+          {RUN_BUTTONS.map(id => (
+            <CommandButton
+              key={id}
+              commands={commands}
+              id={id}
+              primary={id === main}
+            />
+          ))}
+        </div>
+        <div className="jp-runnable-run-buttons jp-mod-pair">
+          {RUN_CONTROL_BUTTONS.map(id => (
+            <CommandButton key={id} commands={commands} id={id} />
+          ))}
+        </div>
       </div>
-      <div className="jp-runnable-run-buttons jp-mod-pair">
-        {RUN_CONTROL_BUTTONS.map(id => (
-          <CommandButton key={id} commands={commands} id={id} />
-        ))}
-      </div>
-      <label
-        className="jp-runnable-run-skip-unchanged"
-        title={trans.__(
-          'Steps whose notebook, parameters, kernel and catalog inputs did not change since they last succeeded reuse that result ("cached") instead of running again.'
-        )}
-      >
-        <input
-          type="checkbox"
-          checked={props.skipUnchanged}
-          onChange={event => props.onSkipUnchangedChange(event.target.checked)}
-        />
-        {trans.__('Skip unchanged steps')}
-      </label>
-      <details
-        className="jp-runnable-run-parameters"
-        open={open}
-        onToggle={event => setOpen(event.currentTarget.open)}
-      >
-        <summary>{trans.__('Run parameters')}</summary>
-        <RunParametersForm {...props.parameters} />
-      </details>
-      {refusal?.view === 'form' && (
-        <div
-          className="jp-runnable-run-error jp-runnable-run-parameters-refused"
-          role="alert"
-        >
-          {trans._n(
-            'The run did not start: parameter %2 does not parse as its type.',
-            'The run did not start: %1 parameters do not parse as their types (%2).',
-            Object.keys(refusal.problems).length,
-            Object.keys(refusal.problems).join(', ')
+      <div className="jp-runnable-run-controls">
+        <label
+          className="jp-runnable-run-skip-unchanged"
+          title={trans.__(
+            'Steps whose notebook, parameters, kernel and catalog inputs did not change since they last succeeded reuse that result ("cached") instead of running again.'
           )}
-        </div>
-      )}
-      {props.actionError && (
-        <div className="jp-runnable-run-error" role="alert">
-          {props.actionError}
-        </div>
-      )}
-    </div>
+        >
+          <input
+            type="checkbox"
+            checked={props.skipUnchanged}
+            onChange={event =>
+              props.onSkipUnchangedChange(event.target.checked)
+            }
+          />
+          {trans.__('Skip unchanged steps')}
+        </label>
+        <details
+          className="jp-runnable-run-parameters"
+          open={open}
+          onToggle={event => setOpen(event.currentTarget.open)}
+        >
+          <summary>{trans.__('Run parameters')}</summary>
+          <RunParametersForm {...props.parameters} />
+        </details>
+        {refusal?.view === 'form' && (
+          <div
+            className="jp-runnable-run-error jp-runnable-run-parameters-refused"
+            role="alert"
+          >
+            {trans._n(
+              'The run did not start: parameter %2 does not parse as its type.',
+              'The run did not start: %1 parameters do not parse as their types (%2).',
+              Object.keys(refusal.problems).length,
+              Object.keys(refusal.problems).join(', ')
+            )}
+          </div>
+        )}
+        {props.actionError && (
+          <div className="jp-runnable-run-error" role="alert">
+            {props.actionError}
+          </div>
+        )}
+      </div>
+    </>
   );
 }

@@ -9,7 +9,17 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { elapsedSeconds, formatDuration } from '../../duration';
 import { stepProgressLabel } from '../../status';
 import { IStepInfo, IStepState } from '../../tokens';
+import {
+  addedSelection,
+  runProgress,
+  StatusGroup,
+  StepListRow,
+  stepListRows,
+  stepRowIndex
+} from '../stepListModel';
 import { isStepFinished } from '../stepStates';
+import { StepGroupHeader } from './StepGroupHeader';
+import { WindowedList } from './WindowedList';
 import { StepError } from './StepError';
 
 export interface IStepActions {
@@ -33,6 +43,9 @@ function useNow(active: boolean): number {
 
 interface IStepRowProps {
   step: IStepInfo;
+  /** The row's place in the windowed list (`data-index`) and its measuring ref. */
+  index: number;
+  measureRef(element: HTMLLIElement | null): void;
   state: IStepState | undefined;
   checked: boolean;
   now: number;
@@ -53,7 +66,9 @@ function StepRow(props: IStepRowProps): JSX.Element {
   const checkboxId = `jp-runnable-run-step-check-${step.id}`;
   return (
     <li
-      className="jp-runnable-run-step"
+      ref={props.measureRef}
+      data-index={props.index}
+      className={`jp-runnable-run-step${props.checked ? ' jp-mod-selected' : ''}`}
       data-step-id={step.id}
       data-status={status ?? 'none'}
     >
@@ -133,8 +148,15 @@ export function StepList(props: IStepListProps): JSX.Element {
     step => states.get(step.id)?.status === 'running'
   );
   const now = useNow(anyRunning);
-  const allChecked =
-    steps.length > 0 && steps.every(step => selection.includes(step.id));
+  const [folded, setFolded] = React.useState<ReadonlySet<StatusGroup>>(
+    () => new Set()
+  );
+  const rows = React.useMemo(
+    () => stepListRows(steps, states, folded),
+    [steps, states, folded]
+  );
+  const selected = React.useMemo(() => new Set(selection), [selection]);
+  const scrollTo = useScrollToSelected(selection);
   if (steps.length === 0) {
     return (
       <p className="jp-runnable-run-empty">
@@ -144,31 +166,101 @@ export function StepList(props: IStepListProps): JSX.Element {
       </p>
     );
   }
+  const allChecked = steps.every(step => selected.has(step.id));
+  const progress = runProgress(steps, states);
+  const toggle = (group: StatusGroup) => {
+    const next = new Set(folded);
+    if (!next.delete(group)) {
+      next.add(group);
+    }
+    setFolded(next);
+  };
   return (
     <div className="jp-runnable-run-steps">
-      <label className="jp-runnable-run-check-all">
-        <input
-          type="checkbox"
-          checked={allChecked}
-          onChange={event => props.onCheckAll(event.target.checked)}
-        />
-        {trans.__('Select all steps')}
-      </label>
-      <ul className="jp-runnable-run-step-list">
-        {steps.map(step => (
-          <StepRow
-            key={step.id}
-            step={step}
-            state={states.get(step.id)}
-            checked={selection.includes(step.id)}
-            now={now}
-            canShowLog={props.canShowLog}
-            onCheck={checked => props.onCheck(step.id, checked)}
-            actions={props.actions}
-            trans={trans}
+      <div className="jp-runnable-run-steps-header">
+        <label className="jp-runnable-run-check-all">
+          <input
+            type="checkbox"
+            checked={allChecked}
+            onChange={event => props.onCheckAll(event.target.checked)}
           />
-        ))}
-      </ul>
+          {trans.__('Select all steps')}
+        </label>
+        {anyRunning || progress.done < progress.total ? (
+          <span
+            className="jp-runnable-run-steps-done"
+            data-done={progress.done}
+            data-total={progress.total}
+          >
+            {trans.__('%1 of %2 done', progress.done, progress.total)}
+          </span>
+        ) : null}
+      </div>
+      <WindowedList
+        className="jp-runnable-run-step-list"
+        count={rows.length}
+        rowKey={index => rowKey(rows[index])}
+        scrollRequest={
+          scrollTo === null
+            ? null
+            : { index: stepRowIndex(rows, scrollTo.stepId), seq: scrollTo.seq }
+        }
+        ariaLabel={trans.__('Steps')}
+        renderRow={(index, measureRef) => {
+          const row = rows[index];
+          if (row.kind === 'group') {
+            return (
+              <StepGroupHeader
+                key={rowKey(row)}
+                index={index}
+                measureRef={measureRef}
+                row={row}
+                onToggle={() => toggle(row.group)}
+                trans={trans}
+              />
+            );
+          }
+          const step = row.step;
+          return (
+            <StepRow
+              key={step.id}
+              index={index}
+              measureRef={measureRef}
+              step={step}
+              state={states.get(step.id)}
+              checked={selected.has(step.id)}
+              now={now}
+              canShowLog={props.canShowLog}
+              onCheck={checked => props.onCheck(step.id, checked)}
+              actions={props.actions}
+              trans={trans}
+            />
+          );
+        }}
+      />
     </div>
   );
+}
+
+function rowKey(row: StepListRow): string {
+  return row.kind === 'group' ? `group:${row.group}` : `step:${row.step.id}`;
+}
+
+/** The step to bring into view: the one a selection change (the graph's too) added. */
+function useScrollToSelected(
+  selection: ReadonlyArray<string>
+): { stepId: string; seq: number } | null {
+  const previous = React.useRef<ReadonlyArray<string>>(selection);
+  const [target, setTarget] = React.useState<{
+    stepId: string;
+    seq: number;
+  } | null>(null);
+  React.useEffect(() => {
+    const added = addedSelection(previous.current, selection);
+    previous.current = selection;
+    if (added !== null) {
+      setTarget(last => ({ stepId: added, seq: (last?.seq ?? 0) + 1 }));
+    }
+  }, [selection]);
+  return target;
 }
