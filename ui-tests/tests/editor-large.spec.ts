@@ -117,6 +117,19 @@ test('a 200-step pipeline fits at a readable zoom: compact nodes zoomed out, ful
     page.locator('.jp-runnable-properties input[name="id"]')
   ).toHaveValue('step_0187');
 
+  // 199 other steps: the current dependency as a checkbox, others added by name.
+  const panel = page.locator('.jp-runnable-properties');
+  await expect(panel.locator('input[type="checkbox"]')).toHaveCount(1);
+  await expect(
+    panel.locator('input[name="depends_on:step_0172"]')
+  ).toBeChecked();
+  const add = panel.locator('input[name="depends_on_add"]');
+  await add.fill('step_0001');
+  await add.press('Enter');
+  await expect(
+    panel.locator('input[name="depends_on:step_0001"]')
+  ).toBeChecked();
+
   await search.fill('no_such_step');
   await search.press('Enter');
   await expect(page.locator('.jp-runnable-graph-search-missing')).toContainText(

@@ -1,6 +1,7 @@
 /**
  * The step's dependencies as one checkbox per other step (keyboard: Tab and Space), so a
- * pipeline can be wired without drawing edges. A dependency that would close a cycle is refused
+ * pipeline can be wired without drawing edges; in a large pipeline, checkboxes for the current
+ * dependencies and a field to add one by name. A dependency that would close a cycle is refused
  * with the graph's message.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
@@ -11,6 +12,9 @@ import { removeElements } from '../graphOps';
 import { PipelineEditorModel } from '../model';
 import { IPipelineStep } from '../pipelineFormat';
 
+/** Beyond this many other steps a checkbox each is too long a list to use (or draw). */
+const MAX_CHECKBOXES = 60;
+
 export interface IDependsOnFieldProps {
   model: PipelineEditorModel;
   step: IPipelineStep;
@@ -20,8 +24,12 @@ export interface IDependsOnFieldProps {
 export function DependsOnField(props: IDependsOnFieldProps): JSX.Element {
   const { model, step, trans } = props;
   const [refusal, setRefusal] = React.useState<string | null>(null);
+  const [adding, setAdding] = React.useState('');
   const others = (model.document?.steps ?? []).filter(s => s.id !== step.id);
   const current = new Set(step.depends_on ?? []);
+  const many = others.length > MAX_CHECKBOXES;
+  const listed = many ? others.filter(other => current.has(other.id)) : others;
+  const listId = `jp-runnable-depends-${React.useId().replace(/:/g, '')}`;
 
   const toggle = (other: string, checked: boolean) => {
     setRefusal(null);
@@ -46,7 +54,7 @@ export function DependsOnField(props: IDependsOnFieldProps): JSX.Element {
         </span>
       ) : (
         <div className="jp-runnable-depends-on-list">
-          {others.map(other => (
+          {listed.map(other => (
             <label key={other.id}>
               <input
                 type="checkbox"
@@ -58,6 +66,36 @@ export function DependsOnField(props: IDependsOnFieldProps): JSX.Element {
             </label>
           ))}
         </div>
+      )}
+      {many && (
+        <>
+          <input
+            type="text"
+            name="depends_on_add"
+            list={listId}
+            value={adding}
+            placeholder={trans.__('Add a dependency by name…')}
+            aria-label={trans.__('Add a dependency by name')}
+            onChange={event => setAdding(event.target.value)}
+            onKeyDown={event => {
+              if (event.key === 'Enter') {
+                event.preventDefault();
+                const name = adding.trim();
+                if (others.some(other => other.id === name)) {
+                  toggle(name, true);
+                  setAdding('');
+                } else if (name) {
+                  setRefusal(trans.__('No step is called "%1".', name));
+                }
+              }
+            }}
+          />
+          <datalist id={listId}>
+            {others.map(other => (
+              <option key={other.id} value={other.id} />
+            ))}
+          </datalist>
+        </>
       )}
       {refusal && (
         <div className="jp-runnable-field-error" role="alert">
