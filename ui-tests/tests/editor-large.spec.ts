@@ -12,6 +12,7 @@ import {
   openPipeline,
   PANEL_ID,
   panelButton,
+  screenshotPath,
   uploadNotebook,
   uploadNotebooks,
   uploadPipeline
@@ -85,7 +86,7 @@ test('a 200-step pipeline fits at a readable zoom: compact nodes zoomed out, ful
   await expect(
     compact.first().locator('.jp-runnable-node-notebook')
   ).toHaveCount(0);
-  await page.screenshot({ path: '../docs/screenshots/editor-large.png' });
+  await page.screenshot({ path: screenshotPath('editor-large.png') });
 
   // Zoomed in, the nodes are full again.
   const zoomIn = page.locator(`${EDITOR} .react-flow__controls-zoomin`);
