@@ -259,8 +259,14 @@ describe('the run panel with overlapping runs', () => {
     client.finish('cli', 'failed');
     await service.load(PIPELINE, true);
     expect(service.runningRunIds(PIPELINE)).toEqual([mine]);
+    // Not started from this tab: no "run finished" notification for it.
     expect(finished).toEqual([
-      { pipelinePath: PIPELINE, runId: 'cli', status: 'failed' }
+      {
+        pipelinePath: PIPELINE,
+        runId: 'cli',
+        status: 'failed',
+        startedHere: false
+      }
     ]);
   });
 
