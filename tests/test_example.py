@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import subprocess
 import sys
@@ -168,3 +169,39 @@ def test_the_readme_pytest_example_with_a_mocked_load_step_passes(tmp_path: Path
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 passed" in done.stdout
+
+
+def test_a_2x2_sweep_of_the_example_runs_and_compares_its_four_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from runnable_jupyter.cli import main
+
+    workspace = tmp_path / "examples"
+    shutil.copytree(
+        EXAMPLES, workspace, ignore=shutil.ignore_patterns("*.runs", "*.catalog", "__pycache__")
+    )
+    monkeypatch.chdir(workspace)  # as a user types it, in the workspace
+    root = ["--root", str(workspace)]
+    grid = ["--grid", "C=0.1,1.0", "--grid", "n_estimators=20,60"]
+    assert main([*root, "job", "create", PIPELINE, "sweep", *grid]) == 0
+    assert "4 runs (C × n_estimators)" in capsys.readouterr().out
+    assert main([*root, "job", "run", PIPELINE, "sweep"]) == 0
+    assert capsys.readouterr().out.count(": succeeded") == 4
+
+    assert main([*root, "compare", PIPELINE, "--job", "sweep", "--json"]) == 0
+    comparison = json.loads(capsys.readouterr().out)
+    assert set(comparison["parameters"]) == {"C", "n_estimators"}
+    runs = {run["run_id"]: run["parameters"] for run in comparison["runs"]}
+    assert len(runs) == 4
+    for step, parameter in (("train_logreg", "C"), ("train_forest", "n_estimators")):
+        accuracy = comparison["metrics"][f"{step}.cv_accuracy"]
+        assert set(accuracy) == set(runs)
+        by_value: dict[object, set[float]] = {}
+        for run_id, metric in accuracy.items():
+            assert 0.5 < metric["value"] <= 1
+            by_value.setdefault(runs[run_id][parameter], set()).add(metric["value"])
+        # Seeded models: the two runs with the same value of the step's parameter agree.
+        assert sorted(by_value, key=str) == sorted(
+            {params[parameter] for params in runs.values()}, key=str
+        )
+        assert all(len(values) == 1 for values in by_value.values()), by_value
