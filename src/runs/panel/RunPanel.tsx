@@ -127,6 +127,9 @@ function RunPanelView(props: IRunPanelViewProps): JSX.Element {
       <StepList
         steps={editor.steps}
         states={service.stepStates(path)}
+        history={history}
+        shownRunId={shownRunId}
+        fetchRunLog={runId => service.runLog(runId)}
         selection={editor.selection}
         canShowLog={shownRunId !== null}
         onCheck={(stepId, checked) => model.setStepChecked(stepId, checked)}

@@ -9,6 +9,8 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { elapsedSeconds, formatDuration } from '../../duration';
 import { stepProgressLabel } from '../../status';
 import { IStepInfo, IStepState } from '../../tokens';
+import type { IRunLog, IRunSummary } from '../dto';
+import type { ILastKnownState } from '../lastKnownStates';
 import {
   addedSelection,
   runProgress,
@@ -19,6 +21,7 @@ import {
 } from '../stepListModel';
 import { isStepFinished } from '../stepStates';
 import { StepGroupHeader } from './StepGroupHeader';
+import { useLastKnownStates } from './useLastKnownStates';
 import { WindowedList } from './WindowedList';
 import { StepError } from './StepError';
 
@@ -47,6 +50,8 @@ interface IStepRowProps {
   index: number;
   measureRef(element: HTMLLIElement | null): void;
   state: IStepState | undefined;
+  /** The status in the newest earlier run that ran the step, when the shown run does not. */
+  lastKnown: ILastKnownState | undefined;
   checked: boolean;
   now: number;
   canShowLog: boolean;
@@ -87,7 +92,21 @@ function StepRow(props: IStepRowProps): JSX.Element {
         >
           {step.id}
         </label>
-        {status && <StatusBadge status={status} trans={trans} />}
+        {props.lastKnown ? (
+          <span
+            className="jp-runnable-run-step-last"
+            data-status={props.lastKnown.status}
+            data-run-id={props.lastKnown.runId}
+            title={trans.__(
+              'Not run by the shown run; its status in run %1, the latest that ran it.',
+              props.lastKnown.runId
+            )}
+          >
+            <StatusBadge status={props.lastKnown.status} trans={trans} />
+          </span>
+        ) : (
+          status && <StatusBadge status={status} trans={trans} />
+        )}
         <span className="jp-runnable-run-step-time">{time}</span>
       </div>
       {progress && (
@@ -134,6 +153,10 @@ function StepRow(props: IStepRowProps): JSX.Element {
 export interface IStepListProps {
   steps: ReadonlyArray<IStepInfo>;
   states: ReadonlyMap<string, IStepState>;
+  /** The pipeline's runs and how to read one: each step's last known status comes from them. */
+  history: ReadonlyArray<IRunSummary>;
+  shownRunId: string | null;
+  fetchRunLog(runId: string): Promise<IRunLog>;
   selection: ReadonlyArray<string>;
   canShowLog: boolean;
   onCheck(stepId: string, checked: boolean): void;
@@ -157,6 +180,13 @@ export function StepList(props: IStepListProps): JSX.Element {
   );
   const selected = React.useMemo(() => new Set(selection), [selection]);
   const scrollTo = useScrollToSelected(selection);
+  const lastKnown = useLastKnownStates(
+    props.fetchRunLog,
+    props.history,
+    props.shownRunId,
+    steps,
+    states
+  );
   if (steps.length === 0) {
     return (
       <p className="jp-runnable-run-empty">
@@ -228,6 +258,7 @@ export function StepList(props: IStepListProps): JSX.Element {
               measureRef={measureRef}
               step={step}
               state={states.get(step.id)}
+              lastKnown={lastKnown.get(step.id)}
               checked={selected.has(step.id)}
               now={now}
               canShowLog={props.canShowLog}
