@@ -7,6 +7,8 @@
  * a screenshot for the README.
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import * as fs from 'fs';
+import * as path from 'path';
 
 import {
   openPipelineFromFileBrowser,
@@ -44,6 +46,25 @@ async function setUpPipeline(
     name: 'sweep demo',
     steps: [{ id: 'train', notebook: 'train.ipynb', position: { x: 0, y: 0 } }]
   });
+}
+
+/** The shipped example (examples/), its notebooks and pipeline, in `folder`. */
+async function uploadExample(
+  page: IJupyterLabPageFixture,
+  folder: string
+): Promise<void> {
+  const examples = path.resolve(__dirname, '..', '..', 'examples');
+  const files = [
+    'wine.pipeline.json',
+    ...fs
+      .readdirSync(path.join(examples, 'wine'), { recursive: true })
+      .map(name => `wine/${name}`)
+      .filter(name => name.endsWith('.ipynb'))
+  ];
+  for (const file of files) {
+    const text = fs.readFileSync(path.join(examples, file), 'utf-8');
+    await page.contents.uploadContent(text, 'text', `${folder}/${file}`);
+  }
 }
 
 async function setParameter(
@@ -296,5 +317,50 @@ test.describe('jobs', () => {
     await expect(job).toHaveCount(0);
     await expect(jobs.locator('.jp-runnable-jobs-empty')).toBeVisible();
     await expect(historyChecks).toHaveCount(4);
+  });
+  test('a 2x2 sweep of the shipped example runs four green runs with both accuracies', async ({
+    page,
+    tmpPath
+  }) => {
+    test.setTimeout(2 * SWEEP_TIMEOUT);
+    await uploadExample(page, tmpPath);
+    await openPipelineFromFileBrowser(
+      page,
+      tmpPath,
+      'wine.pipeline.json',
+      'train_logreg'
+    );
+    await page.sidebar.openTab(PANEL_ID);
+    await page.locator('.jp-runnable-run-open-jobs').click();
+    const jobs = page.locator(JOBS);
+    await jobs.getByRole('button', { name: 'New Job…' }).click();
+    const dialog = page.locator(DIALOG);
+    await expect(dialog.getByLabel('Type of C')).toHaveValue('float');
+    await expect(dialog.getByLabel('Type of n_estimators')).toHaveValue('int');
+    await dialog.locator('input[name="name"]').fill('models');
+    await setParameter(page, 'C', '0.1, 1.0');
+    await setParameter(page, 'n_estimators', '20, 60');
+    await expect(dialog.locator('.jp-runnable-job-grid-size')).toHaveAttribute(
+      'data-runs',
+      '4'
+    );
+    await dialog.getByRole('button', { name: 'Create Job' }).click();
+    const job = jobs.locator(
+      '.jp-runnable-jobs-table tr[data-job-id="models"]'
+    );
+    await job.locator('[data-action="run"]').click();
+    await expect(job.locator('.jp-runnable-jobs-outcome')).toHaveText(
+      '4 succeeded',
+      { timeout: 2 * SWEEP_TIMEOUT - 60 * 1000 }
+    );
+    for (const step of ['train_logreg', 'train_forest']) {
+      const cells = jobs.locator(
+        `td[data-column="metric:${step}.cv_accuracy"]`
+      );
+      await expect(cells).toHaveCount(4);
+      for (const text of await cells.allTextContents()) {
+        expect(Number(text)).toBeGreaterThan(0.5);
+      }
+    }
   });
 });
