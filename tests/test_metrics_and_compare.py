@@ -141,3 +141,33 @@ async def test_rest_compare_answers_the_comparison_and_refuses_bad_requests(jp_f
         jp_fetch, "GET", "compare", params={"pipeline": pipeline, "run": ids[0]}
     )
     assert code == 400 and "compare 2 to 50 runs" in body["error"]["message"]
+
+
+def test_a_retried_runs_duration_in_a_comparison_is_its_attempts_not_the_wait() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from runnable_jupyter.runlog.models import RunAttempt, RunLog, RunStatus
+    from runnable_jupyter.runs.comparison import compare_runs
+
+    t0 = datetime(2026, 12, 3, 12, tzinfo=UTC)
+
+    def at(seconds: float) -> datetime:
+        return t0 + timedelta(seconds=seconds)
+
+    def run(run_id: str, passes: list[tuple[float, float]]) -> RunLog:
+        return RunLog(
+            run_id=run_id,
+            pipeline="p.pipeline.json",
+            pipeline_sha256="0" * 64,
+            status=RunStatus.succeeded,
+            start=at(passes[0][0]),
+            end=at(passes[-1][1]),
+            attempts=[
+                RunAttempt(number=i + 1, start=at(s), end=at(e)) for i, (s, e) in enumerate(passes)
+            ],
+        )
+
+    once = run("20261203T120000-aaaaaa", [(0, 4)])
+    retried = run("20261203T120000-bbbbbb", [(0, 3), (3600, 3602)])
+    durations = [r["duration_s"] for r in compare_runs([once, retried])["runs"]]
+    assert durations == [4, 5]

@@ -21,6 +21,14 @@ def _duration(start: Any, end: Any) -> float | None:
     return (end - start).total_seconds() if start is not None and end is not None else None
 
 
+def _run_duration(log: RunLog) -> float | None:
+    """The time the run's attempts took together: the idle time before a retry is not the run's."""
+    spans = [(a.start, a.end) for a in log.attempts] or [(log.start, log.end)]
+    durations = [_duration(start, end) for start, end in spans]
+    known = [d for d in durations if d is not None]
+    return sum(known) if known and len(known) == len(durations) else None
+
+
 def _step_duration(record: StepRecord) -> float | None:
     durations = [a.duration_s for a in record.attempts if a.duration_s is not None]
     return sum(durations) if durations else None
@@ -75,7 +83,7 @@ def compare_runs(logs: Sequence[RunLog]) -> dict[str, Any]:
                 "run_id": log.run_id,
                 "status": log.status.value,
                 "start": log.start.isoformat() if log.start else None,
-                "duration_s": _duration(log.start, log.end),
+                "duration_s": _run_duration(log),
                 "parameters": log.parameters,
                 "rerun_of": log.rerun_of,
             }

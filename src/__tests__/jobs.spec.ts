@@ -331,6 +331,26 @@ describe('the runs table', () => {
       durationS: 4,
       metrics: { 'train.accuracy': 0.8 }
     });
+    // A retried run's time is its attempts', not the hour between them.
+    const retried = {
+      ...log('r3', {}, [0.5]),
+      attempts: [
+        {
+          number: 1,
+          start: '2026-01-01T00:00:00Z',
+          end: '2026-01-01T00:00:03Z',
+          steps: []
+        },
+        {
+          number: 2,
+          start: '2026-01-01T01:00:00Z',
+          end: '2026-01-01T01:00:02Z',
+          steps: []
+        }
+      ],
+      end: '2026-01-01T01:00:02Z'
+    } as IRunLog;
+    expect(runRow(retried).durationS).toBe(5);
     const columns = runColumns(rows, ['depth', 'alpha']);
     expect(columns).toEqual({
       parameters: ['depth', 'alpha', 'seed'],

@@ -3,7 +3,7 @@
  * value of each `step.name`), status and duration; the columns every row can fill. No
  * JupyterLab imports: unit-tested with jest.
  */
-import { durationBetween } from '../duration';
+import { attemptDurations } from '../duration';
 import type { IRunLog } from '../runs/dto';
 import type { RunStatus } from '../tokens';
 
@@ -41,12 +41,17 @@ export function runMetrics(log: IRunLog): Record<string, number> {
   return metrics;
 }
 
+/** A retried run's time is its attempts' (the idle time before a retry is not the run's). */
+function totalSeconds(durations: number[]): number | null {
+  return durations.length ? durations.reduce((sum, d) => sum + d, 0) : null;
+}
+
 export function runRow(log: IRunLog): IRunRow {
   return {
     runId: log.run_id,
     status: log.status,
     start: log.start,
-    durationS: durationBetween(log.start, log.end),
+    durationS: totalSeconds(attemptDurations(log)),
     parameters: { ...log.parameters },
     metrics: runMetrics(log)
   };
