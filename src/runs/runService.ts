@@ -240,6 +240,10 @@ export class RunService implements IRunService, IDisposable {
         event.status as RunStatus
       );
     }
+    if (!entry.history.some(run => run.run_id === event.run_id)) {
+      // Fetched (so listed) even when another new run becomes the shown one before the fetch.
+      entry.dirtyRuns.add(event.run_id);
+    }
     if (entry.shownRunId !== event.run_id) {
       if (!switchesToEventRun(entry.follow, event.status)) {
         // Another run (another tab, a retry...): its history entry is fetched again.
