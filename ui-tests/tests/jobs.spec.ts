@@ -291,8 +291,9 @@ test.describe('jobs', () => {
     // The run panel's history compares the runs ticked there too.
     const history = page.locator(`#${PANEL_ID} .jp-runnable-run-history`);
     const historyChecks = history.locator('.jp-runnable-run-history-check');
-    // Every run the job started, whoever lists them first (events, then the panel's relisting).
-    await expect(historyChecks).toHaveCount(4, { timeout: 30000 });
+    // Every run the job started: from their events at once, at the latest from the panel's
+    // relisting of the history (once a minute).
+    await expect(historyChecks).toHaveCount(4, { timeout: 75000 });
     await historyChecks.nth(0).check();
     await historyChecks.nth(1).check();
     await history.getByRole('button', { name: 'Compare 2 runs' }).click();
