@@ -15,26 +15,9 @@ import {
   screenshotPath,
   uploadNotebook,
   uploadNotebooks,
+  layeredPipeline,
   uploadPipeline
 } from './helpers';
-
-/** Layers of 15 steps, each depending on the step beside it in the layer before. */
-function layeredPipeline(size: number): object {
-  const width = 15;
-  const id = (index: number) => `step_${String(index).padStart(4, '0')}`;
-  return {
-    version: 1,
-    steps: Array.from({ length: size }, (_, index) => ({
-      id: id(index),
-      notebook: 'step.ipynb',
-      ...(index >= width ? { depends_on: [id(index - width)] } : {}),
-      position: {
-        x: Math.floor(index / width) * 300,
-        y: (index % width) * 120
-      }
-    }))
-  };
-}
 
 /** The graph's zoom, from xyflow's viewport transform. */
 async function zoom(page: IJupyterLabPageFixture): Promise<number> {
@@ -66,7 +49,7 @@ test('a 200-step pipeline fits at a readable zoom: compact nodes zoomed out, ful
   await page.setViewportSize({ width: 1440, height: 900 });
   await uploadNotebooks(page, tmpPath, ['step.ipynb']);
   const path = `${tmpPath}/large.pipeline.json`;
-  await uploadPipeline(page, path, layeredPipeline(200));
+  await uploadPipeline(page, path, layeredPipeline(200, 15));
   await openPipeline(page, path);
   await expect(page.locator('.jp-runnable-node').first()).toBeVisible();
 

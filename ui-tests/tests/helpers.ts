@@ -172,3 +172,23 @@ export async function saveCurrent(page: IJupyterLabPageFixture): Promise<void> {
   await page.keyboard.press('Control+s');
   await expect(currentTab(page)).not.toHaveClass(/jp-mod-dirty/);
 }
+
+/**
+ * A generated pipeline of `size` one-notebook steps (`step.ipynb`) in columns of `width`, each
+ * step depending on the one left of it, with saved positions (no layout needed).
+ */
+export function layeredPipeline(size: number, width: number): object {
+  const id = (index: number) => `step_${String(index).padStart(4, '0')}`;
+  return {
+    version: 1,
+    steps: Array.from({ length: size }, (_, index) => ({
+      id: id(index),
+      notebook: 'step.ipynb',
+      ...(index >= width ? { depends_on: [id(index - width)] } : {}),
+      position: {
+        x: Math.floor(index / width) * 300,
+        y: (index % width) * 120
+      }
+    }))
+  };
+}

@@ -15,28 +15,11 @@ import {
   panelRow,
   screenshotPath,
   uploadNotebook,
+  layeredPipeline,
   uploadPipeline
 } from './helpers';
 
 const SIZE = 1000;
-
-/** Layers of 20 independent-looking columns: each step depends on the one beside it before. */
-function largePipeline(size: number): object {
-  const width = 20;
-  const id = (index: number) => `step_${String(index).padStart(4, '0')}`;
-  return {
-    version: 1,
-    steps: Array.from({ length: size }, (_, index) => ({
-      id: id(index),
-      notebook: 'step.ipynb',
-      ...(index >= width ? { depends_on: [id(index - width)] } : {}),
-      position: {
-        x: Math.floor(index / width) * 300,
-        y: (index % width) * 120
-      }
-    }))
-  };
-}
 
 async function renderedRows(page: IJupyterLabPageFixture): Promise<number> {
   return page.locator(`#${PANEL_ID} .jp-runnable-run-step`).count();
@@ -51,7 +34,7 @@ test('a 1,000-step pipeline: a windowed step list, sticky buttons, selection bot
     'import time\ntime.sleep(3)\nprint("ok")'
   ]);
   const path = `${tmpPath}/large.pipeline.json`;
-  await uploadPipeline(page, path, largePipeline(SIZE));
+  await uploadPipeline(page, path, layeredPipeline(SIZE, 20));
   await openPipeline(page, path);
   await page.sidebar.openTab(PANEL_ID);
   const list = page.locator(`#${PANEL_ID} .jp-runnable-run-step-list`);
