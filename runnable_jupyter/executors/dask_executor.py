@@ -10,7 +10,8 @@ the executor's own thread (the dispatcher), connecting lazily: callers never wai
 - Cancel reaches the task's worker with `client.run(cancel_task)`; a task not started yet is
   cancelled on the scheduler. Past the deadlines below, the step is given up on.
 - A worker removed while it runs a step fails that step (`WorkerLost`, naming the worker); a
-  task the scheduler drops fails as `SchedulerLost`. Dask's re-runs are refused by the task.
+  task the scheduler drops fails as `SchedulerLost` (`dask_outcomes`). Dask's re-runs are
+  refused by the task.
 """
 
 from __future__ import annotations
@@ -22,18 +23,18 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Future, InvalidStateError, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..clock import utcnow
-from ..runlog.models import ErrorInfo, StepStatus
+from ..runlog.models import ErrorInfo
 from .dask_cluster import (
     CONNECT_TIMEOUT_S,
     DaskConnection,
     SchedulerUnreachable,
     WorkspaceNotShared,
 )
+from .dask_outcomes import cancelled, failed, finished_result, resolve
 from .dask_task import cancel_task, lost_worker_error, run_step, started_marker, warm_up
 from .interface import StepJob, StepProgress, StepResult
 from .kernel_stopping import kill_process_group, timeout_error
@@ -98,23 +99,6 @@ class _Stop:
 
 
 _Command = _Submit | _Cancel | _Finished | _WorkerRemoved | _Connect | _Stop
-
-
-def _resolve(task: _Task, result: StepResult) -> None:
-    try:
-        task.future.set_result(result)
-    except InvalidStateError:  # resolved already (e.g. a lost worker, then its late result)
-        pass
-
-
-def _failed(error: ErrorInfo) -> StepResult:
-    now = utcnow()
-    return StepResult(status=StepStatus.failed, start=now, end=now, error=error)
-
-
-def _cancelled() -> StepResult:
-    now = utcnow()
-    return StepResult(status=StepStatus.cancelled, start=now, end=now)
 
 
 class DaskExecutor:
@@ -248,17 +232,17 @@ class DaskExecutor:
     def _settle(self, task: _Task, result: StepResult) -> None:
         with self._lock:
             self._tasks.pop(task.key, None)
-        _resolve(task, result)
+        resolve(task.future, result)
 
     def _submit(self, task: _Task) -> None:
         if task.stop_reason is not None or not task.future.set_running_or_notify_cancel():
-            self._settle(task, _cancelled())
+            self._settle(task, cancelled())
             return
         try:
             client = self._connected()
             self._cluster.check_workspace(task.job)
         except (SchedulerUnreachable, WorkspaceNotShared) as error:
-            self._settle(task, _failed(ErrorInfo(name=type(error).__name__, message=str(error))))
+            self._settle(task, failed(ErrorInfo(name=type(error).__name__, message=str(error))))
             return
         try:
             task.dask_future = client.submit(
@@ -268,7 +252,7 @@ class DaskExecutor:
             message = (
                 f"could not submit step '{task.job.step_id}' to {self._cluster.where}: {error}"
             )
-            self._settle(task, _failed(ErrorInfo(name="SchedulerUnreachable", message=message)))
+            self._settle(task, failed(ErrorInfo(name="SchedulerUnreachable", message=message)))
             return
         key = task.key
         task.dask_future.add_done_callback(lambda _: self._commands.put(_Finished(key)))
@@ -279,23 +263,9 @@ class DaskExecutor:
         if task is None or task.dask_future is None:
             return
         dask_future = task.dask_future
-        if dask_future.status == "finished":
-            try:
-                result: StepResult = dask_future.result()
-            except Exception as error:  # the result could not be fetched (its worker died)
-                result = _failed(lost_worker_error(task.job.step_id, task.worker or str(error)))
-        elif dask_future.status == "error":
-            result = self._task_error(task, dask_future.exception())
-        elif task.stop_reason is not None:  # cancelled on the scheduler, by us
-            result = _cancelled()
-        else:  # dropped by the scheduler (it restarted, or this client lost it)
-            message = (
-                f"{self._cluster.where} dropped the task of step '{task.job.step_id}' (the "
-                "scheduler restarted or lost contact with this process). Retry the step"
-            )
-            result = _failed(ErrorInfo(name="SchedulerLost", message=message))
-        if task.stop_reason == "cancelled" and result.status == StepStatus.failed:
-            result.status, result.error = StepStatus.cancelled, None  # our stop, not a failure
+        result = finished_result(
+            dask_future, task.job.step_id, task.worker, task.stop_reason, self._cluster.where
+        )
         dask_future.release()
         marker = started_marker(task.job, key)
         try:
@@ -305,26 +275,13 @@ class DaskExecutor:
             pass
         self._settle(task, result)
 
-    def _task_error(self, task: _Task, error: BaseException | None) -> StepResult:
-        from distributed.scheduler import KilledWorker
-
-        if isinstance(error, KilledWorker):
-            worker = task.worker or str(getattr(error.last_worker, "address", "(unknown)"))
-            return _failed(lost_worker_error(task.job.step_id, worker))
-        return _failed(
-            ErrorInfo(
-                name=type(error).__name__,
-                message=f"the Dask task of step '{task.job.step_id}' failed: {error}",
-            )
-        )
-
     def _lost(self, task: _Task, worker: str) -> None:
         if task.dask_future is not None and self._cluster.client is not None:
             self._cluster.client.cancel(task.dask_future)  # Dask would run it again elsewhere
         if task.stop_reason == "cancelled":
-            self._settle(task, _cancelled())
+            self._settle(task, cancelled())
         else:
-            self._settle(task, _failed(lost_worker_error(task.job.step_id, worker)))
+            self._settle(task, failed(lost_worker_error(task.job.step_id, worker)))
 
     def _cancel_task(self, task: _Task) -> None:
         if task.stop_reason is not None:
@@ -337,7 +294,7 @@ class DaskExecutor:
             if client is not None:
                 client.cancel(task.dask_future)
                 self._control.submit(client.run, cancel_task, task.key, on_error="ignore")
-            self._settle(task, _cancelled())
+            self._settle(task, cancelled())
             return
         task.deadline = time.monotonic() + KILL_KERNEL_AFTER_S
         if client is not None:
@@ -369,10 +326,10 @@ class DaskExecutor:
                         on_error="ignore",
                     )
             if reason == "cancelled":
-                self._settle(task, _cancelled())
+                self._settle(task, cancelled())
             else:
                 error = timeout_error(task.job.step_id, task.job.timeout_s or 0)
-                self._settle(task, _failed(error))
+                self._settle(task, failed(error))
 
     def _on_step_event(self, event: tuple[float, dict[str, Any]]) -> None:
         """On the client's event loop: what a running task says (quick, never raises)."""
@@ -406,4 +363,4 @@ class DaskExecutor:
         self._control.shutdown(wait=False, cancel_futures=True)
         self._cluster.close()
         for task in self._open_tasks():
-            self._settle(task, _cancelled())
+            self._settle(task, cancelled())
