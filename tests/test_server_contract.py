@@ -1,5 +1,6 @@
 """The published contract matches the code: openapi.yaml describes exactly the registered routes
-and verbs, and the run-status event schema ships in the package and accepts what is emitted.
+and verbs and every field of a step's run log record, and the run-status event schema ships in
+the package and accepts what is emitted.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import yaml
 from jupyter_events import EventLogger
 from tornado.ioloop import IOLoop
 
+from runnable_jupyter.runlog.models import Attempt, ErrorInfo, StepRecord
 from runnable_jupyter.runs.events import RunEvent
 from runnable_jupyter.server.app import API_PREFIX, ROUTES, UNKNOWN_ROUTE
 from runnable_jupyter.server.events import (
@@ -188,3 +190,9 @@ def test_openapi_says_what_the_server_enforces_on_request_bodies(spec):
     assert len(validate_request["oneOf"]) == 2  # exactly one of pipeline and content
     assert validate_request["properties"]["pipeline"]["minLength"] == 1
     assert schemas["StartRunRequest"]["properties"]["pipeline"]["minLength"] == 1
+
+
+@pytest.mark.parametrize("model", [ErrorInfo, Attempt, StepRecord])
+def test_openapi_describes_every_field_the_run_log_records(spec, model):
+    described = set(spec["components"]["schemas"][model.__name__]["properties"])
+    assert set(model.model_fields) - described == set()

@@ -16,7 +16,7 @@ from runnable_jupyter.errors import BadRequest
 from runnable_jupyter.executors.local import LocalProcessExecutor
 from runnable_jupyter.executors.secret_masking import MASK, SecretMask
 from runnable_jupyter.pipeline.model import Pipeline
-from runnable_jupyter.runlog.models import RunStatus
+from runnable_jupyter.runlog.models import ErrorInfo, RunStatus
 from runnable_jupyter.runs.manager import RunManager
 from runnable_jupyter.runs.step_env import declared_env, env_record, missing_secrets
 from runnable_jupyter.server.views import run_log_json
@@ -72,6 +72,20 @@ def test_a_mask_hides_every_secret_in_nested_output() -> None:
     assert SecretMask([]).message(message) is message
 
 
+def test_an_error_keeps_its_colours_unless_they_split_a_secret() -> None:
+    mask = SecretMask([SECRET])
+    coloured = f"\x1b[31mValueError\x1b[39m: {SECRET}"
+    error = mask.error(
+        ErrorInfo(name="E", message=SECRET, traceback=coloured, cell_source=f"t = '{SECRET}'")
+    )
+    assert error.traceback == f"\x1b[31mValueError\x1b[39m: {MASK}"
+    assert error.message == MASK and error.cell_source == f"t = '{MASK}'"
+    # Highlighting put an escape inside the secret: no colours then, but no secret either.
+    split = f"x = \x1b[33m{SECRET[:4]}\x1b[0m{SECRET[4:]}\n{coloured}"
+    error = mask.error(ErrorInfo(name="E", message="m", traceback=split))
+    assert error.traceback == f"x = {MASK}\nValueError: {MASK}"
+
+
 @pytest.fixture
 def manager(tmp_path: Path, executor: LocalProcessExecutor) -> Iterator[RunManager]:
     runs = RunManager(root=tmp_path, executor=executor)
@@ -109,7 +123,7 @@ def test_a_secret_in_an_error_message_is_masked(
     log = manager.wait(manager.start("p.pipeline.json").run_id, timeout=180)
     error = log.steps["a"].last_attempt.error
     assert statuses(log) == {"a": "failed"} and error is not None
-    assert error.message == MASK and SECRET not in error.traceback
+    assert error.message == MASK and SECRET not in error.plain_traceback
 
 
 def test_a_missing_secret_refuses_the_run_before_anything_is_written(

@@ -17,7 +17,7 @@ import pytest
 from runnable_jupyter.executors.interface import StepJob, StepProgress, StepResult
 from runnable_jupyter.executors.step_execution import execute_step
 from runnable_jupyter.executors.step_preparation import resolve_kernel_name
-from runnable_jupyter.runlog.models import StepStatus
+from runnable_jupyter.runlog.models import CELL_SOURCE_LINES, StepStatus
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -235,10 +235,13 @@ def test_notebook_without_kernel_metadata_runs_in_python3(tmp_path: Path) -> Non
     assert "42" in (tmp_path / "run" / "bare.log").read_text()
 
 
-def test_failure_names_the_exception_and_the_failing_source_cell(tmp_path: Path) -> None:
+def test_failure_names_the_exception_the_failing_source_cell_and_its_first_lines(
+    tmp_path: Path,
+) -> None:
+    failing = [f"b{i} = {i}  # line {i + 1}" for i in range(CELL_SOURCE_LINES + 3)]
+    failing.append("raise ValueError(f'bad value {a}')")
     source = write_notebook(
-        tmp_path / "bad.ipynb",
-        ["a = 1", ("md", "text"), "raise ValueError(f'bad value {a}')", "print('never')"],
+        tmp_path / "bad.ipynb", ["a = 1", ("md", "text"), "\n".join(failing), "print('never')"]
     )
     before = sha256(source)
     result = execute_step(make_job(source, tmp_path / "run", parameters={"p": 1}), print)
@@ -246,8 +249,13 @@ def test_failure_names_the_exception_and_the_failing_source_cell(tmp_path: Path)
     assert result.error is not None
     assert result.error.name == "ValueError"
     assert result.error.message == "bad value 1"
-    assert "ValueError" in result.error.traceback
     assert result.error.cell_index == 2  # in the source, although a parameters cell was injected
+    # The cell as the notebook holds it (not papermill's copy), its first lines only.
+    assert result.error.cell_source == "\n".join(failing[:CELL_SOURCE_LINES])
+    # The traceback as the kernel coloured it (the lab renders the colours); plain on demand.
+    assert "\x1b[" in result.error.traceback
+    plain = result.error.plain_traceback
+    assert "\x1b" not in plain and "ValueError: bad value 1" in plain
     log = (tmp_path / "run" / "bad.log").read_text()
     assert "never" not in log
     # The log numbers the cell as people count it (the third cell of the notebook).
@@ -266,6 +274,7 @@ def test_kernel_death_is_a_clear_failure(tmp_path: Path, suicide: str) -> None:
     assert result.status == StepStatus.failed
     assert result.error is not None and result.error.name == "DeadKernelError"
     assert result.error.cell_index == 1
+    assert result.error.cell_source == suicide  # the cell it died in, as the notebook holds it
     assert "kernel died" in result.error.message
 
 

@@ -111,9 +111,18 @@ def cell_number(index: int) -> int:
     return index + 1
 
 
+SOURCE_PREVIEW_LINES = 5
+
+
+def source_preview(source: str | None) -> list[str]:
+    """The failing cell's first lines as `show` prints them: at most 5, then "…" when cut."""
+    lines = source.splitlines() if source else []
+    return lines[:SOURCE_PREVIEW_LINES] + (["…"] if len(lines) > SOURCE_PREVIEW_LINES else [])
+
+
 def error_in_full(step_id: str, record: StepRecord, files: dict[str, Any]) -> list[Text]:
     """`show`: the step's error with its whole message (the cause is often on its last
-    lines), then its executed notebook and its log."""
+    lines) and the failing cell's first lines, then its executed notebook and its log."""
     attempt = record.last_attempt
     if attempt is None or attempt.error is None:
         return []
@@ -121,6 +130,7 @@ def error_in_full(step_id: str, record: StepRecord, files: dict[str, Any]) -> li
     where = f" (cell {cell_number(error.cell_index)})" if error.cell_index is not None else ""
     lines = [Text(f"{step_id}: {error.name}{where}", style="bold red")]
     lines += [Text(f"  {line}", style="red") for line in error.message.strip().splitlines()]
+    lines += [Text(f"  │ {line}", style="cyan") for line in source_preview(error.cell_source)]
     lines.append(Text(f"  output: {files.get('output_notebook') or ''}", style="dim"))
     lines.append(Text(f"  log: {files.get('log_file') or ''}", style="dim"))
     return lines

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..runlog.models import ErrorInfo, strip_ansi
+
 MASK = "********"
 
 
@@ -17,6 +19,22 @@ class SecretMask:
         for secret in self.secrets:
             value = value.replace(secret, MASK)
         return value
+
+    def error(self, error: ErrorInfo) -> ErrorInfo:
+        """`error` with its message, traceback and cell source masked."""
+        if not self.secrets:
+            return error
+        traceback, plain = self.text(error.traceback), error.plain_traceback
+        if self.text(plain) != strip_ansi(traceback):
+            traceback = self.text(plain)  # colour escapes split a secret: kept plain, masked
+        source = self.text(error.cell_source) if error.cell_source is not None else None
+        return error.model_copy(
+            update={
+                "message": self.text(error.message),
+                "traceback": traceback,
+                "cell_source": source,
+            }
+        )
 
     def deep(self, value: Any) -> Any:
         """`value` with every string in it (lists and dicts included) masked."""

@@ -12,9 +12,7 @@ sees a dead kernel and execution ends, never hangs.
 from __future__ import annotations
 
 import copy
-import json
 import logging
-import os
 import subprocess
 import tempfile
 import traceback as traceback_module
@@ -24,7 +22,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from nbclient.exceptions import DeadKernelError
 from papermill.engines import papermill_engines
-from papermill.exceptions import PapermillExecutionError, strip_color
+from papermill.exceptions import PapermillExecutionError
 from papermill.execute import (
     prepare_notebook_metadata,
     raise_for_execution_errors,
@@ -35,9 +33,10 @@ from papermill.log import logger as papermill_logger
 from papermill.parameterize import parameterize_notebook
 
 from ..clock import utcnow
-from ..runlog.models import CatalogAccess, ErrorInfo, Metric, StepStatus
+from ..runlog.models import CatalogAccess, ErrorInfo, StepStatus, source_head
 from .interface import StepJob, StepProgress, StepResult
 from .kernel_stopping import CancelSignal, KernelGuard, timeout_error
+from .notebook_api_logs import file_size, read_access_log, read_metrics_log
 from .output_limit import MB, OutputBudget
 from .papermill_engine import ENGINE_NAME, KERNEL_START_TIMEOUT_S
 from .secret_masking import SecretMask
@@ -54,56 +53,6 @@ if TYPE_CHECKING:
     from ..catalog.store import CatalogStore
 
 log = logging.getLogger(__name__)
-
-
-def _file_size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
-
-
-def read_metrics_log(path: str) -> list[Metric]:
-    """The metrics a step logged (one JSON line each), skipping malformed lines."""
-    found: list[Metric] = []
-    try:
-        with open(path, encoding="utf-8", errors="replace") as stream:
-            lines = stream.read().splitlines()
-    except OSError:
-        return found
-    for line in lines:
-        try:
-            found.append(Metric.model_validate_json(line))
-        except ValueError as exc:
-            log.warning("ignoring a malformed line in %s: %s", path, exc)
-    return found
-
-
-def read_access_log(path: str, offset: int = 0) -> tuple[list[CatalogAccess], list[CatalogAccess]]:
-    """Catalog (reads, writes) recorded by the notebook API in `path` after byte `offset`."""
-    reads: list[CatalogAccess] = []
-    writes: list[CatalogAccess] = []
-    try:
-        with open(path, "rb") as stream:
-            if offset > os.fstat(stream.fileno()).st_size:
-                offset = 0  # the file was replaced
-            stream.seek(offset)
-            data = stream.read().decode("utf-8", "replace")
-    except OSError:
-        return reads, writes
-    for line in data.splitlines():
-        if not line.strip():
-            continue
-        try:
-            entry = json.loads(line)
-            access = CatalogAccess.model_validate(
-                {k: v for k, v in entry.items() if k in CatalogAccess.model_fields}
-            )
-        except ValueError as exc:
-            log.warning("ignoring a malformed line in %s: %s", path, exc)
-            continue
-        {"read": reads, "write": writes}.get(entry.get("op"), []).append(access)
-    return reads, writes
 
 
 # ---------------------------------------------------------------------------- running a step
@@ -144,7 +93,7 @@ def execute_step(
     """
     start = utcnow()
     guard = KernelGuard(cancel_token, job.timeout_s)
-    access_offset = _file_size(job.access_log)
+    access_offset = file_size(job.access_log)
     run = _StepRun(job, report, guard, on_kernel_start)
     status, error = StepStatus.succeeded, None
     try:
@@ -203,6 +152,7 @@ class _StepRun:
         self._log_handler: logging.Handler | None = None
         self.kernel_stderr: BinaryIO | None = None
         self._source_index: list[int | None] = []
+        self._sources: list[Any] = []  # each cell's source, as the notebook holds it
 
     def source_index(self, index: int | None) -> int | None:
         if index is None or not 0 <= index < len(self._source_index):
@@ -280,6 +230,7 @@ class _StepRun:
         """The source, parameterized the papermill way; records the cell plan and index map."""
         nb = load_notebook_node(self.job.notebook)  # the source is only ever read
         original = {id(cell): index for index, cell in enumerate(nb.cells)}
+        self._sources = [cell.get("source", "") for cell in nb.cells]
         self.kernel_name = resolve_kernel_name(self.job.kernel_name, nb)
         check_kernel_and_language(nb, self.kernel_name)
         nb = remove_error_markers(nb)
@@ -360,15 +311,19 @@ class _StepRun:
     ) -> tuple[StepStatus, ErrorInfo | None]:
         """The outcome with secret values masked in its error."""
         status, error = outcome
-        if error is None or not self.secret_mask.secrets:
-            return outcome
-        mask = self.secret_mask.text
-        return status, error.model_copy(
-            update={"message": mask(error.message), "traceback": mask(error.traceback)}
-        )
+        return status, self.secret_mask.error(error) if error is not None else None
 
     def classify(self, exc: Exception) -> tuple[StepStatus, ErrorInfo | None]:
-        """The result status and error for an exception raised while running the step."""
+        """The result status and error for an exception raised while running the step, with
+        the failing cell's first lines."""
+        status, error = self._classify(exc)
+        index = error.cell_index if error is not None else None
+        if error is not None and index is not None and 0 <= index < len(self._sources):
+            # The notebook's own cell, not the parameterized copy papermill ran.
+            error = error.model_copy(update={"cell_source": source_head(self._sources[index])})
+        return status, error
+
+    def _classify(self, exc: Exception) -> tuple[StepStatus, ErrorInfo | None]:
         current = self.source_index(self.current_cell)
         if self.guard.reason == "cancelled":
             return StepStatus.cancelled, None
@@ -380,7 +335,7 @@ class _StepRun:
             return StepStatus.failed, ErrorInfo(
                 name=exc.ename,
                 message=exc.evalue or f"{exc.ename} raised in cell [{exc.exec_count}]",
-                traceback=strip_color("\n".join(exc.traceback or [])),
+                traceback="\n".join(exc.traceback or []),  # coloured: the lab renders it
                 cell_index=self.source_index(exc.cell_index),
             )
         trace = "".join(traceback_module.format_exception(exc))

@@ -6,6 +6,7 @@ Pydantic models with a schema version. `RunStore` in `store.py` persists them at
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import datetime
 from enum import Enum
@@ -63,8 +64,38 @@ def new_run_id(now: datetime | None = None) -> str:
 class ErrorInfo(BaseModel):
     name: str
     message: str
+    # As the kernel gave it: a notebook's traceback holds ANSI colour escapes (`plain_traceback`
+    # has them removed); older run logs kept it plain.
     traceback: str = ""
     cell_index: int | None = None
+    # The failing cell's first lines as the notebook holds them (`source_head`); None when the
+    # error is not in a cell of the notebook, and in older run logs.
+    cell_source: str | None = None
+
+    @property
+    def plain_traceback(self) -> str:
+        return strip_ansi(self.traceback)
+
+
+# The run log keeps this many lines of a failing cell: more than the views show (5), so that
+# they know when to mark the source as cut.
+CELL_SOURCE_LINES = 20
+
+
+def source_head(source: str | list[str]) -> str | None:
+    """A cell's first CELL_SOURCE_LINES lines (a notebook file may split a source in lines)."""
+    text = "".join(source) if isinstance(source, list) else source
+    lines = text.splitlines()[:CELL_SOURCE_LINES]
+    return "\n".join(lines) if lines else None
+
+
+# CSI sequences (colours, styles) and OSC sequences (e.g. hyperlinks) of terminal output.
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
+
+
+def strip_ansi(text: str) -> str:
+    """`text` without terminal escape sequences."""
+    return _ANSI_ESCAPE.sub("", text)
 
 
 class CatalogAccess(BaseModel):
