@@ -15,7 +15,7 @@ from runnable_jupyter import metrics
 from runnable_jupyter.cli import main
 from runnable_jupyter.errors import BadRequest
 from runnable_jupyter.executors.local import LocalProcessExecutor
-from runnable_jupyter.runlog.models import RunLog, RunStatus
+from runnable_jupyter.runlog.models import RunLog, RunStatus, StepStatus
 from runnable_jupyter.runs.comparison import compare_runs
 from runnable_jupyter.runs.manager import RunManager
 
@@ -100,6 +100,21 @@ def test_metrics_are_recorded_and_compare_shows_what_differs(
     assert comparison["steps"]["train"][low.run_id]["status"] == "succeeded"
     with pytest.raises(BadRequest, match="compare 2 to"):
         compare_runs([low])
+
+
+def test_a_step_reused_from_an_earlier_run_shows_that_runs_metrics_in_a_comparison(
+    manager: RunManager, tmp_path: Path
+) -> None:
+    pipeline = write_sweep(tmp_path)
+    first = run(manager, pipeline, 0.1)
+    started = manager.start(pipeline, parameters={"alpha": 0.1}, skip_unchanged=True)
+    reused = manager.wait(started.run_id, timeout=180)
+    assert reused.steps["train"].status == StepStatus.cached
+
+    shown = compare_runs([first, reused])["metrics"]
+    for run_id in (first.run_id, reused.run_id):
+        assert shown["train.accuracy"][run_id]["value"] == pytest.approx(0.51)
+        assert shown["train.loss"][run_id]["points"] == 3
 
 
 def test_the_cli_compares_runs_as_a_table_and_as_json(
