@@ -8,13 +8,12 @@ finds every jobs folder of a workspace for the scheduler, in a bounded walk.
 from __future__ import annotations
 
 import json
-import logging
 import os
 from pathlib import Path
 from typing import Any
 
 from ..errors import JobExists, JobInvalid, JobNotFound
-from ..files import atomic_write
+from ..files import atomic_write, walk_folders
 from ..json_documents import JsonNumberInvalid, JsonTooDeep, load_json
 from ..pipeline.model import PIPELINE_SUFFIX, pipeline_stem
 from ..pipeline.validation import Problem
@@ -22,11 +21,8 @@ from .model import JOB_SUFFIX, JOBS_SUFFIX, Job, is_job_name
 from .state import StateStore
 
 MAX_JOB_FILE_BYTES = 4 << 20
-# Folders never searched for jobs: tool caches, environments, and runs and catalogs (outputs).
-_SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "env"})
+# Folders never searched for jobs besides hidden ones and environments: runs and catalogs.
 _OUTPUT_SUFFIXES = (".runs", ".catalog", JOBS_SUFFIX)
-
-logger = logging.getLogger(__name__)
 
 
 def jobs_dir_for(pipeline_path: Path) -> Path:
@@ -112,23 +108,12 @@ def find_jobs_dirs(root: Path, max_dirs: int = 20_000) -> list[Path]:
     """Every `*.jobs` folder under `root` beside its pipeline file, skipping hidden folders,
     environments, runs and catalogs; at most `max_dirs` folders are visited."""
     found: list[Path] = []
-    visited = 0
-    for current, subdirs, files in os.walk(root):
-        visited += 1
-        if visited > max_dirs:
-            logger.warning("stopped looking for jobs after %d folders under %s", max_dirs, root)
-            break
+    for current, subdirs, files in walk_folders(root, max_dirs, "jobs"):
         names = set(files)
-        for name in sorted(subdirs):
+        for name in subdirs:
             if name.endswith(JOBS_SUFFIX):
                 pipeline = f"{name[: -len(JOBS_SUFFIX)]}{PIPELINE_SUFFIX}"
-                if pipeline in names and not name.startswith("."):
-                    found.append(Path(current) / name)
-        subdirs[:] = sorted(
-            name
-            for name in subdirs
-            if not name.startswith(".")
-            and name not in _SKIPPED_DIRS
-            and not name.endswith(_OUTPUT_SUFFIXES)
-        )
+                if pipeline in names:
+                    found.append(current / name)
+        subdirs[:] = [name for name in subdirs if not name.endswith(_OUTPUT_SUFFIXES)]
     return found

@@ -8,7 +8,6 @@ Each save also keeps the pipeline's run index (`index.RunIndex`) current, which 
 from __future__ import annotations
 
 import logging
-import os
 import re
 import shutil
 import threading
@@ -19,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import BadRequest, RunNotFound
-from ..files import atomic_write
+from ..files import atomic_write, walk_folders
 from ..pipeline.model import pipeline_stem
 from .index import RUN_LOG_NAME, RunIndex
 from .models import RUN_ID_PATTERN, RunLog, RunStatus
@@ -131,29 +130,13 @@ class RunStore:
         return sorted(logs, key=lambda log: (log.run_id[:15], log.start or _EPOCH), reverse=True)
 
 
-# Folders never searched for runs: tool caches and environments, often huge.
-_SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "env"})
-
-
 def find_runs_dirs(root: Path, max_dirs: int = 20_000) -> list[Path]:
     """Every `*.runs` folder under `root`, skipping hidden folders and environments.
 
     Bounded by `max_dirs` folders visited, so a huge workspace cannot stall the caller.
     """
     found: list[Path] = []
-    visited = 0
-    for current, subdirs, _files in os.walk(root):
-        visited += 1
-        if visited > max_dirs:
-            logger.warning("stopped looking for runs after %d folders under %s", max_dirs, root)
-            break
-        keep = []
-        for name in sorted(subdirs):
-            if name.startswith(".") or name in _SKIPPED_DIRS:
-                continue
-            if name.endswith(RUNS_SUFFIX):
-                found.append(Path(current) / name)
-            else:
-                keep.append(name)
-        subdirs[:] = keep  # os.walk descends only into what is left
+    for current, subdirs, _files in walk_folders(root, max_dirs, "runs"):
+        found.extend(current / name for name in subdirs if name.endswith(RUNS_SUFFIX))
+        subdirs[:] = [name for name in subdirs if not name.endswith(RUNS_SUFFIX)]
     return found
