@@ -45,7 +45,9 @@ export interface IStepState {
     name: string;
     message: string;
     cellIndex?: number | null;
-    /** The whole traceback (colours stripped), when the step recorded one. */
+    /** The failing cell's first lines, as the notebook holds them (newer run logs). */
+    cellSource?: string | null;
+    /** The whole traceback (with its ANSI colour escapes), when the step recorded one. */
     traceback?: string;
   } | null;
   /** Executed notebook, relative to the server root. */

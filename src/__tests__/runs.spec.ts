@@ -76,8 +76,9 @@ function runLog(overrides: Partial<IRunLog> = {}): IRunLog {
             error: {
               name: 'ValueError',
               message: 'bad',
-              traceback: '',
-              cell_index: 4
+              traceback: '\x1b[31mValueError\x1b[39m: bad',
+              cell_index: 4,
+              cell_source: 'check(n)\nraise ValueError("bad")'
             }
           }
         ]
@@ -113,7 +114,19 @@ describe('statesFromRunLog', () => {
       name: 'ValueError',
       message: 'bad',
       cellIndex: 4,
-      traceback: ''
+      cellSource: 'check(n)\nraise ValueError("bad")',
+      traceback: '\x1b[31mValueError\x1b[39m: bad'
+    });
+  });
+
+  it('reads an error of an older run log, without the cell source', () => {
+    const log = runLog();
+    const { cell_source, ...older } = log.steps.b.attempts[0].error!;
+    expect(cell_source).toBeTruthy();
+    log.steps.b.attempts[0].error = older;
+    expect(statesFromRunLog(log).get('b')?.error).toMatchObject({
+      cellIndex: 4,
+      cellSource: null
     });
   });
 

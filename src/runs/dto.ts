@@ -8,8 +8,11 @@ import type { RunMode, RunStatus, StepStatus } from '../tokens';
 export interface IErrorInfo {
   name: string;
   message: string;
+  /** As the kernel gave it: with ANSI colour escapes (plain in older run logs). */
   traceback?: string;
   cell_index?: number | null;
+  /** The failing cell's first lines as the notebook holds them; newer run logs. */
+  cell_source?: string | null;
 }
 
 export interface ICatalogAccess {

@@ -22,6 +22,7 @@ import { RunPanel } from './panel/RunPanel';
 import { RunPanelModel } from './panelModel';
 import { notifyFinishedRuns } from './runNotifications';
 import { RunService } from './runService';
+import { StatusAnnouncer } from './statusAnnouncer';
 import { createStepActions } from './stepActions';
 
 const PLUGIN_ID = 'runnable-jupyter:runs';
@@ -104,6 +105,8 @@ const runsPlugin: JupyterFrontEndPlugin<IRunService> = {
     });
     app.shell.add(panel, 'right', { rank: 600 });
     restorer?.add(panel, panel.id);
+    // Run status reaches screen readers with the panel closed too: the region is the page's.
+    new StatusAnnouncer(model, trans);
 
     const showPanel = () => {
       if (labShell && panel.isHidden) {

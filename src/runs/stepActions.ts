@@ -1,6 +1,6 @@
 /**
  * What a step row's links do: open the executed notebook at the failing cell, or open the
- * step's live log in the main area.
+ * step's live log in the main area; and how its traceback is drawn.
  */
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { MainAreaWidget } from '@jupyterlab/apputils';
@@ -14,6 +14,7 @@ import { didNotRunNote } from './stepLogNotes';
 import { IStepActions } from './panel/StepList';
 import { RunPanelModel } from './panelModel';
 import { RunOutputView } from './runOutputView';
+import { tracebackRenderer } from './tracebackRenderer';
 
 export interface IStepActionOptions {
   /** The notebook widget factory (renderers, editor settings) for read-only outputs. */
@@ -140,6 +141,9 @@ export function createStepActions(
         )
       );
     },
-    showLog
+    showLog,
+    renderTraceback: tracebackRenderer(
+      options.notebookFactory?.rendermime ?? null
+    )
   };
 }

@@ -78,6 +78,7 @@ export function statesFromRunLog(log: IRunLog): Map<string, IStepState> {
             name: attempt.error.name,
             message: attempt.error.message,
             cellIndex: attempt.error.cell_index ?? null,
+            cellSource: attempt.error.cell_source ?? null,
             traceback: attempt.error.traceback
           }
         : null;

@@ -1,11 +1,12 @@
 /**
- * Screen readers hear a run go on: the run panel's aria-live region says which step failed and
- * how the run ended, against the real server and kernels.
+ * Screen readers hear a run go on: the page's aria-live region says which step failed and how
+ * the run ended, against the real server and kernels, whether or not the run panel shows.
  */
-import { expect, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 
 import {
   expectStatus,
+  graphNode,
   openPipeline,
   PANEL_ID,
   panelButton,
@@ -14,10 +15,13 @@ import {
   uploadPipeline
 } from './helpers';
 
-test('the aria-live region announces a failed step and the run end', async ({
-  page,
-  tmpPath
-}) => {
+/** The region belongs to the page, not to the run panel. */
+const REGION = 'body > .jp-runnable-run-announcer';
+
+async function setUpFailingPipeline(
+  page: IJupyterLabPageFixture,
+  tmpPath: string
+): Promise<void> {
   await uploadNotebook(page, `${tmpPath}/load.ipynb`, ['print("loaded")']);
   await uploadNotebook(page, `${tmpPath}/train_forest.ipynb`, [
     'raise ValueError("n_estimators must be positive")'
@@ -35,10 +39,17 @@ test('the aria-live region announces a failed step and the run end', async ({
     ]
   });
   await openPipeline(page, `${tmpPath}/wine.pipeline.json`);
+}
+
+test('the aria-live region announces a failed step and the run end', async ({
+  page,
+  tmpPath
+}) => {
+  await setUpFailingPipeline(page, tmpPath);
   await page.sidebar.openTab(PANEL_ID);
   await expect(panelRow(page, 'train_forest')).toBeVisible();
 
-  const region = page.locator(`#${PANEL_ID} .jp-runnable-run-announcer`);
+  const region = page.locator(REGION);
   await expect(region).toHaveAttribute('aria-live', 'polite');
   await expect(region).toHaveText('');
 
@@ -50,4 +61,29 @@ test('the aria-live region announces a failed step and the run end', async ({
   });
   await expect(region).toContainText('load succeeded.');
   await expect(region).toContainText('The run failed.', { timeout: 10000 });
+});
+
+test('the run is announced with the run panel closed', async ({
+  page,
+  tmpPath
+}) => {
+  await setUpFailingPipeline(page, tmpPath);
+  const panel = page.locator(`#${PANEL_ID}`);
+  await expect(panel).toBeHidden();
+  const region = page.locator(REGION);
+  await expect(region).toHaveCount(1);
+
+  // Run All from the command palette's command, the panel never opened.
+  await page.evaluate(() => {
+    void (window as any).jupyterapp.commands.execute(
+      'runnable-jupyter:run-all'
+    );
+  });
+  await page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-accept').click();
+  await expectStatus(graphNode(page, 'train_forest'), 'failed');
+  await expect(region).toContainText('train_forest failed.', {
+    timeout: 10000
+  });
+  await expect(region).toContainText('The run failed.', { timeout: 10000 });
+  await expect(panel).toBeHidden();
 });

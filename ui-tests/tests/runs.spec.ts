@@ -176,11 +176,22 @@ test.describe('run panel', () => {
     await expect(
       panelRow(page, 'b').locator('.jp-runnable-run-step-progress')
     ).toHaveText(/cell (\d+) of \1$/, { timeout: RUN_TIMEOUT });
+    // While the run goes on, Cancel is the primary button, not Run.
+    await expect(panelButton(page, 'cancel-run')).toHaveClass(/jp-mod-accept/);
+    await expect(panelButton(page, 'run-selected')).not.toHaveClass(
+      /jp-mod-accept/
+    );
     await panelButton(page, 'cancel-run').click();
 
     await expectStatus(panelRow(page, 'b'), 'cancelled', 30000);
     await expectStatus(graphNode(page, 'b'), 'cancelled');
     await expectStatus(panelRow(page, 'a'), 'not_selected');
+    await expect(panelButton(page, 'run-selected')).toHaveClass(
+      /jp-mod-accept/
+    );
+    await expect(panelButton(page, 'cancel-run')).not.toHaveClass(
+      /jp-mod-accept/
+    );
 
     // Retry runs the cancelled step again, in the same run.
     await panelButton(page, 'retry-run').click();

@@ -8,6 +8,7 @@ import { CommandRegistry } from '@lumino/commands';
 import * as React from 'react';
 
 import { CommandIDs } from '../commandIds';
+import { primaryAction } from '../primaryAction';
 import {
   IRunParametersFormProps,
   RunParametersForm
@@ -20,7 +21,6 @@ const RUN_BUTTONS = [
   CommandIDs.runAll
 ];
 const RUN_CONTROL_BUTTONS = [CommandIDs.cancelRun, CommandIDs.retryRun];
-const MAIN_ACTIONS = [CommandIDs.runSelected, CommandIDs.runAll];
 
 function CommandButton(props: {
   commands: CommandRegistry;
@@ -68,8 +68,8 @@ export function RunControls(props: IRunControlsProps): JSX.Element {
       setOpen(true);
     }
   }, [refusal]);
-  // The main action, styled primary: running the selection, else the whole pipeline.
-  const main = MAIN_ACTIONS.find(id => commands.isEnabled(id)) ?? null;
+  // The main action, styled primary: Cancel while the run goes on, else a run button.
+  const main = primaryAction(id => commands.isEnabled(id));
   return (
     <>
       {/* The run and cancel buttons stay in view while the panel scrolls (sticky). */}
@@ -86,7 +86,12 @@ export function RunControls(props: IRunControlsProps): JSX.Element {
         </div>
         <div className="jp-runnable-run-buttons jp-mod-pair">
           {RUN_CONTROL_BUTTONS.map(id => (
-            <CommandButton key={id} commands={commands} id={id} />
+            <CommandButton
+              key={id}
+              commands={commands}
+              id={id}
+              primary={id === main}
+            />
           ))}
         </div>
       </div>

@@ -13,7 +13,6 @@ import { runPanelIcon } from '../icons';
 import { RunPanelModel } from '../panelModel';
 import { RunControls } from './RunControls';
 import { RunHistory } from './RunHistory';
-import { StatusAnnouncer } from './StatusAnnouncer';
 import { IStepActions, StepList } from './StepList';
 
 export const RUN_PANEL_ID = 'jp-runnable-run-panel';
@@ -118,12 +117,6 @@ function RunPanelView(props: IRunPanelViewProps): JSX.Element {
           {trans.__('Could not get the runs from the server: %1', loadError)}
         </div>
       )}
-      <StatusAnnouncer
-        runId={shownRunId}
-        runStatus={shownRun?.status ?? null}
-        states={service.stepStates(path)}
-        trans={trans}
-      />
       <StepList
         steps={editor.steps}
         states={service.stepStates(path)}

@@ -23,11 +23,13 @@ import { isStepFinished } from '../stepStates';
 import { StepGroupHeader } from './StepGroupHeader';
 import { useLastKnownStates } from './useLastKnownStates';
 import { WindowedList } from './WindowedList';
-import { StepError } from './StepError';
+import { StepError, TracebackRenderer } from './StepError';
 
 export interface IStepActions {
   openOutput(stepId: string, state: IStepState): void;
   showLog(stepId: string, state?: IStepState): void;
+  /** Draws a failed step's traceback with JupyterLab's renderers. */
+  renderTraceback: TracebackRenderer;
 }
 
 /** The current time, ticking every second while `active`. */
@@ -125,7 +127,13 @@ function StepRow(props: IStepRowProps): JSX.Element {
           {trans.__('reused from run %1', state.cachedFrom.runId)}
         </div>
       )}
-      {state?.error && <StepError error={state.error} trans={trans} />}
+      {state?.error && (
+        <StepError
+          error={state.error}
+          renderTraceback={props.actions.renderTraceback}
+          trans={trans}
+        />
+      )}
       {status && status !== 'not_selected' && (
         <div className="jp-runnable-run-step-links">
           {state?.outputNotebook && (running || isStepFinished(status)) && (
