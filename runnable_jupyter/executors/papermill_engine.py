@@ -7,6 +7,8 @@ Its notebook client is papermill's, with hooks into the step being run (`StepHoo
 - the kernel is launched with the step's environment and working directory (no process-wide
   chdir), forked by a zygote when the step allows it and the kernelspec is the standard
   ipykernel one of this Python (`zygote_provisioner`), else started the normal way,
+- the client connects and finds the kernel ready without jupyter_client's fixed waits
+  (`StepKernelClient`),
 - the live copy of the output notebook is written at most every second, not at every cell's
   start and end,
 - outputs beyond the step's output limit are dropped as they arrive (`output_limit`), and the
@@ -17,9 +19,13 @@ from __future__ import annotations
 
 import time
 import uuid
+from queue import Empty
 from typing import Any, Protocol, TextIO
 
 import nbformat
+import zmq
+import zmq.asyncio
+from jupyter_client.asynchronous.client import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from nbclient.util import run_sync
 from papermill.clientwrap import PapermillNotebookClient
@@ -33,6 +39,9 @@ from .zygote_provisioner import ZygoteProvisioner, zygote_launch
 ENGINE_NAME = "runnable_jupyter"
 KERNEL_START_TIMEOUT_S = 60
 SHUTDOWN_POLL_S = 0.01
+RECONNECT_IVL_MS = 10
+KERNEL_INFO_WAIT_S = 1.0  # as jupyter_client: a kernel_info request is sent again after this
+IOPUB_WAIT_S = 0.2  # as jupyter_client: iopub is taken as not connected yet after this
 
 
 class StepHooks(Protocol):
@@ -49,9 +58,65 @@ class StepHooks(Protocol):
     def kernel_started(self, pid: int) -> None: ...
 
 
+class StepKernelClient(AsyncKernelClient):
+    """jupyter_client's kernel client without two waits every step paid while its kernel
+    started (~0.2 s each):
+
+    - its sockets connect before the kernel listens, and zmq retries a refused connection after
+      100-200 ms: here every `RECONNECT_IVL_MS`;
+    - `wait_for_ready`, once the kernel answered kernel_info and iopub delivered a message,
+      read iopub until nothing came for 0.2 s; here until the idle status of that request,
+      after which nothing from the kernel is pending (0.2 s of silence still ends it, for a
+      kernel that does not send that status).
+    """
+
+    def _context_default(self) -> zmq.asyncio.Context:
+        context = super()._context_default()
+        context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_IVL_MS)  # every socket made from it
+        return context
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                reply = await self.get_shell_msg(timeout=KERNEL_INFO_WAIT_S)
+            except Empty:
+                reply = None
+            if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                if await self._iopub_drained(reply["parent_header"].get("msg_id")):
+                    self._handle_kernel_info_reply(reply)
+                    return
+            if not await self.is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+    async def _iopub_drained(self, request_id: str | None) -> bool:
+        """Read iopub up to the idle status of `request_id`; False if nothing came (iopub is
+        not connected yet: the caller asks again)."""
+        received = False
+        while True:
+            try:
+                msg = await self.get_iopub_msg(timeout=IOPUB_WAIT_S)
+            except Empty:
+                return received
+            received = True
+            if (
+                msg["msg_type"] == "status"
+                and msg["content"].get("execution_state") == "idle"
+                and msg["parent_header"].get("msg_id") == request_id
+            ):
+                return True
+
+
 class StepKernelManager(AsyncKernelManager):
-    """jupyter_client's kernel manager, checking every `SHUTDOWN_POLL_S` (not every 0.1 s)
-    whether a kernel asked to shut down has exited: every step waits for its kernel's exit."""
+    """jupyter_client's kernel manager with `StepKernelClient`, checking every
+    `SHUTDOWN_POLL_S` (not every 0.1 s) whether a kernel asked to shut down has exited: every
+    step waits for its kernel's exit."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**{"client_class": f"{__name__}.StepKernelClient", **kwargs})
 
     async def _async_finish_shutdown(
         self,
