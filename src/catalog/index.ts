@@ -15,9 +15,15 @@ import {
   WidgetTracker
 } from '@jupyterlab/apputils';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { LabIcon, refreshIcon, ToolbarButton } from '@jupyterlab/ui-components';
+import { LabIcon } from '@jupyterlab/ui-components';
 
-import { normalizePath } from '../runs/stepStates';
+import {
+  commandPath,
+  hasCommandPath,
+  offerViewCommand,
+  openInMain,
+  pipelineView
+} from '../components/mainArea';
 import { IPipelineEditorTracker, IRunService } from '../tokens';
 import { CatalogClient } from './client';
 import { CatalogView } from './CatalogView';
@@ -67,25 +73,17 @@ const catalogPlugin: JupyterFrontEndPlugin<void> = {
 
     const create = (path: string): CatalogWidget => {
       const model = new CatalogModel(path, client, runs);
-      const content = new CatalogView(model, trans);
-      const widget = new MainAreaWidget({ content });
-      widget.id = `jp-runnable-catalog-${encodeURIComponent(path)}`;
-      widget.addClass('jp-runnable-catalog-panel');
-      widget.title.label = trans.__(
-        'Catalog: %1',
-        path.split('/').pop() ?? path
-      );
-      widget.title.caption = trans.__('Catalog of %1', path);
-      widget.title.icon = catalogIcon;
-      widget.title.closable = true;
-      widget.toolbar.addItem(
-        'refresh',
-        new ToolbarButton({
-          icon: refreshIcon,
+      const widget = pipelineView(new CatalogView(model, trans), {
+        kind: 'catalog',
+        path,
+        label: trans.__('Catalog: %1', path.split('/').pop() ?? path),
+        caption: trans.__('Catalog of %1', path),
+        icon: catalogIcon,
+        refresh: {
           tooltip: trans.__('Refresh the catalog'),
           onClick: () => void model.refresh()
-        })
-      );
+        }
+      });
       void model.refresh();
       return widget;
     };
@@ -96,51 +94,32 @@ const catalogPlugin: JupyterFrontEndPlugin<void> = {
         "Show the pipeline's catalog: every entry, its versions with the runs that wrote and read them, and a preview"
       ),
       icon: args => (args.isPalette ? undefined : catalogIcon),
-      isEnabled: args =>
-        typeof args.path === 'string' || !!editors?.currentWidget,
+      isEnabled: args => hasCommandPath(args, editors),
       execute: async args => {
         const editor = editors?.currentWidget ?? null;
-        const path = normalizePath(
-          typeof args.path === 'string'
-            ? args.path
-            : (editor?.pipelinePath ?? '')
-        );
+        const path = commandPath(args, editors);
         if (!path) {
           return;
         }
-        let widget = tracker.find(
-          open => open.content.model.pipelinePath === path
-        );
-        if (!widget) {
-          widget = create(path);
-          const ref = editor?.isAttached ? editor.id : undefined;
-          app.shell.add(widget, 'main', {
-            mode: ref ? 'split-right' : 'tab-after',
-            ref
-          });
-          await tracker.add(widget);
-        } else {
-          void widget.content.model.refresh();
-        }
-        app.shell.activateById(widget.id);
-        return widget;
+        return openInMain(app, {
+          tracker,
+          matches: open => open.content.model.pipelinePath === path,
+          create: () => create(path),
+          beside: editor,
+          mode: 'split-right',
+          reopened: open => void open.content.model.refresh()
+        });
       }
     });
-    editors?.currentChanged.connect(() =>
-      app.commands.notifyCommandChanged(OPEN_CATALOG)
-    );
-    palette?.addItem({
+    offerViewCommand(app, {
       command: OPEN_CATALOG,
-      category: trans.__('Pipeline'),
-      args: { isPalette: true }
+      tracker,
+      pathOf: widget => widget.content.model.pipelinePath,
+      editors,
+      palette,
+      restorer,
+      trans
     });
-    if (restorer) {
-      void restorer.restore(tracker, {
-        command: OPEN_CATALOG,
-        args: widget => ({ path: widget.content.model.pipelinePath }),
-        name: widget => widget.content.model.pipelinePath
-      });
-    }
   }
 };
 

@@ -19,9 +19,15 @@ import {
 } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { LabIcon, refreshIcon, ToolbarButton } from '@jupyterlab/ui-components';
+import { LabIcon } from '@jupyterlab/ui-components';
 
-import { normalizePath } from '../runs/stepStates';
+import {
+  commandPath,
+  hasCommandPath,
+  offerViewCommand,
+  openInMain,
+  pipelineView
+} from '../components/mainArea';
 import { IPipelineEditorTracker, IRunService } from '../tokens';
 import { JobsClient } from './client';
 import { CompareView } from './CompareView';
@@ -167,32 +173,23 @@ const jobsPlugin: JupyterFrontEndPlugin<void> = {
 
     const create = (path: string): JobsWidget => {
       const model = new JobsModel(path, client, runs);
-      const content = new JobsView({ model, client, host, trans });
-      const widget = new MainAreaWidget({ content });
-      widget.id = `jp-runnable-jobs-${encodeURIComponent(path)}`;
-      widget.addClass('jp-runnable-jobs-panel');
-      widget.title.label = trans.__('Jobs: %1', PathExt.basename(path));
-      widget.title.caption = trans.__('Jobs of %1', path);
-      widget.title.icon = jobsIcon;
-      widget.title.closable = true;
-      widget.toolbar.addItem(
-        'refresh',
-        new ToolbarButton({
-          icon: refreshIcon,
-          tooltip: trans.__('Refresh the jobs'),
-          onClick: () => void model.refresh()
-        })
+      const widget = pipelineView(
+        new JobsView({ model, client, host, trans }),
+        {
+          kind: 'jobs',
+          path,
+          label: trans.__('Jobs: %1', PathExt.basename(path)),
+          caption: trans.__('Jobs of %1', path),
+          icon: jobsIcon,
+          refresh: {
+            tooltip: trans.__('Refresh the jobs'),
+            onClick: () => void model.refresh()
+          }
+        }
       );
       void model.refresh();
       return widget;
     };
-
-    const pathOf = (args: Record<string, unknown>): string =>
-      normalizePath(
-        typeof args.path === 'string'
-          ? args.path
-          : (editors?.currentWidget?.pipelinePath ?? '')
-      );
 
     app.commands.addCommand(OPEN_JOBS, {
       label: trans.__('Open Pipeline Jobs'),
@@ -200,25 +197,18 @@ const jobsPlugin: JupyterFrontEndPlugin<void> = {
         "Show the pipeline's jobs (parameter sweeps and schedules), create one, and see their runs and metrics"
       ),
       icon: args => (args.isPalette ? undefined : jobsIcon),
-      isEnabled: args =>
-        typeof args.path === 'string' || !!editors?.currentWidget,
+      isEnabled: args => hasCommandPath(args, editors),
       execute: async args => {
-        const path = pathOf(args);
+        const path = commandPath(args, editors);
         if (!path) {
           return;
         }
-        let widget = tracker.find(
-          open => open.content.model.pipelinePath === path
-        );
-        if (!widget) {
-          widget = create(path);
-          app.shell.add(widget, 'main', { mode: 'tab-after' });
-          await tracker.add(widget);
-        } else {
-          void widget.content.model.refresh();
-        }
-        app.shell.activateById(widget.id);
-        return widget;
+        return openInMain(app, {
+          tracker,
+          matches: open => open.content.model.pipelinePath === path,
+          create: () => create(path),
+          reopened: open => void open.content.model.refresh()
+        });
       }
     });
 
@@ -232,7 +222,7 @@ const jobsPlugin: JupyterFrontEndPlugin<void> = {
       ),
       isEnabled: args => Array.isArray(args.runIds) && args.runIds.length >= 2,
       execute: args => {
-        const path = pathOf(args);
+        const path = commandPath(args, editors);
         const runIds = (args.runIds as unknown[]).map(String);
         const content = new CompareView({
           pipelinePath: path,
@@ -254,21 +244,15 @@ const jobsPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
-    editors?.currentChanged.connect(() =>
-      app.commands.notifyCommandChanged(OPEN_JOBS)
-    );
-    palette?.addItem({
+    offerViewCommand(app, {
       command: OPEN_JOBS,
-      category: trans.__('Pipeline'),
-      args: { isPalette: true }
+      tracker,
+      pathOf: widget => widget.content.model.pipelinePath,
+      editors,
+      palette,
+      restorer,
+      trans
     });
-    if (restorer) {
-      void restorer.restore(tracker, {
-        command: OPEN_JOBS,
-        args: widget => ({ path: widget.content.model.pipelinePath }),
-        name: widget => widget.content.model.pipelinePath
-      });
-    }
   }
 };
 

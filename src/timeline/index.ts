@@ -17,7 +17,13 @@ import {
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
 
-import { normalizePath } from '../runs/stepStates';
+import {
+  commandPath,
+  hasCommandPath,
+  offerViewCommand,
+  openInMain,
+  pipelineView
+} from '../components/mainArea';
 import { IPipelineEditorTracker, IRunService } from '../tokens';
 import { TimelineWidget } from './TimelineWidget';
 
@@ -62,20 +68,14 @@ const timelinePlugin: JupyterFrontEndPlugin<void> = {
       namespace: 'runnable-timeline'
     });
 
-    const create = (path: string): TimelinePanel => {
-      const content = new TimelineWidget(path, runs, editors, trans);
-      const widget = new MainAreaWidget({ content });
-      widget.id = `jp-runnable-timeline-${encodeURIComponent(path)}`;
-      widget.addClass('jp-runnable-timeline-panel');
-      widget.title.label = trans.__(
-        'Timeline: %1',
-        path.split('/').pop() ?? path
-      );
-      widget.title.caption = trans.__('Run timeline of %1', path);
-      widget.title.icon = timelineIcon;
-      widget.title.closable = true;
-      return widget;
-    };
+    const create = (path: string): TimelinePanel =>
+      pipelineView(new TimelineWidget(path, runs, editors, trans), {
+        kind: 'timeline',
+        path,
+        label: trans.__('Timeline: %1', path.split('/').pop() ?? path),
+        caption: trans.__('Run timeline of %1', path),
+        icon: timelineIcon
+      });
 
     /** The run id of the history row the context menu was opened on, if it was. */
     const historyRunId = (): string | null => {
@@ -91,15 +91,10 @@ const timelinePlugin: JupyterFrontEndPlugin<void> = {
         "Show the run's steps on a time axis: kernel start, execution, every attempt"
       ),
       icon: args => (args.isPalette ? undefined : timelineIcon),
-      isEnabled: args =>
-        typeof args.path === 'string' || !!editors?.currentWidget,
+      isEnabled: args => hasCommandPath(args, editors),
       execute: async args => {
         const editor = editors?.currentWidget ?? null;
-        const path = normalizePath(
-          typeof args.path === 'string'
-            ? args.path
-            : (editor?.pipelinePath ?? '')
-        );
+        const path = commandPath(args, editors);
         if (!path) {
           return;
         }
@@ -108,36 +103,25 @@ const timelinePlugin: JupyterFrontEndPlugin<void> = {
         if (runId) {
           await runs.showRun(path, runId);
         }
-        let widget = tracker.find(open => open.content.pipelinePath === path);
-        if (!widget) {
-          widget = create(path);
-          const ref = editor?.isAttached ? editor.id : undefined;
-          app.shell.add(widget, 'main', {
-            mode: ref ? 'split-bottom' : 'tab-after',
-            ref
-          });
-          await tracker.add(widget);
-        }
-        widget.content.update();
-        app.shell.activateById(widget.id);
-        return widget;
+        return openInMain(app, {
+          tracker,
+          matches: open => open.content.pipelinePath === path,
+          create: () => create(path),
+          beside: editor,
+          mode: 'split-bottom',
+          reopened: open => open.content.update()
+        });
       }
     });
-    editors?.currentChanged.connect(() =>
-      app.commands.notifyCommandChanged(SHOW_TIMELINE)
-    );
-    palette?.addItem({
+    offerViewCommand(app, {
       command: SHOW_TIMELINE,
-      category: trans.__('Pipeline'),
-      args: { isPalette: true }
+      tracker,
+      pathOf: widget => widget.content.pipelinePath,
+      editors,
+      palette,
+      restorer,
+      trans
     });
-    if (restorer) {
-      void restorer.restore(tracker, {
-        command: SHOW_TIMELINE,
-        args: widget => ({ path: widget.content.pipelinePath }),
-        name: widget => widget.content.pipelinePath
-      });
-    }
   }
 };
 
