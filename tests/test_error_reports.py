@@ -12,7 +12,8 @@ from pathlib import Path
 from rich.console import Console
 from server_support import record_run, write_pipeline
 
-from runnable_jupyter.cli.display import error_text, run_summary
+from runnable_jupyter.cli.display import run_summary
+from runnable_jupyter.cli.run_text import error_text
 from runnable_jupyter.executors.step_execution import cell_name
 from runnable_jupyter.runlog.models import (
     CELL_SOURCE_LINES,

@@ -11,13 +11,11 @@ import pytest
 from rich.console import Console
 from server_support import record_run, write_pipeline
 
-from runnable_jupyter.cli.display import (
-    LiveProgress,
+from runnable_jupyter.cli.display import LiveProgress, run_summary, runs_table
+from runnable_jupyter.cli.run_text import (
     attempt_seconds,
     duration_text,
     run_duration,
-    run_summary,
-    runs_table,
     summary_line,
 )
 from runnable_jupyter.runlog.models import RunAttempt, RunLog, RunStatus, RunSummary, StepStatus

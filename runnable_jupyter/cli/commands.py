@@ -8,13 +8,12 @@ traceback. The workspace root is the current folder unless `--root` says otherwi
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from rich.console import Console
 
 from ..errors import JobInvalid, PipelineInvalid, RunnableError, RunNotFound
 from ..runlog.models import RunLog
@@ -31,18 +30,12 @@ from .arguments import (
     selection_mode,
     workspace_root,
 )
-from .catalog_listing import cmd_catalog
-from .comparing import cmd_compare
-from .display import run_summary, runs_table
-from .exec_step import cmd_exec_step
-from .exporting import cmd_export
 from .following import chosen_executor, follower, manager_for
-from .importing import cmd_import
-from .jobs import cmd_job
 from .prune import prune_policy
-from .scheduler import cmd_scheduler
 
 if TYPE_CHECKING:  # the engine is imported late: `validate` need not load it
+    from rich.console import Console
+
     from ..runs.manager import RunManager
 
 
@@ -107,6 +100,8 @@ def cmd_runs(args: argparse.Namespace, root: Path) -> int:
             else f"{relative} has no runs yet"
         )
         return EXIT_OK
+    from .display import runs_table
+
     output_console().print(runs_table(relative, page.runs))
     if page.next is not None:
         print(f"(the newest {len(page.runs)}; --limit N shows more)")
@@ -126,12 +121,16 @@ def cmd_show(args: argparse.Namespace, root: Path) -> int:
         console = output_console()
         console.print(timeline_view(log, console.width))
     else:
+        from .display import run_summary
+
         output_console().print(run_summary(log, document))
     return EXIT_OK
 
 
 def output_console() -> Console:
     """Terminal width on a terminal; piped output is not squeezed into rich's default 80."""
+    from rich.console import Console  # imported when drawn: a piped `run` never loads rich
+
     console = Console()
     return console if console.is_terminal else Console(width=PIPED_WIDTH)
 
@@ -188,21 +187,35 @@ def cmd_prune(args: argparse.Namespace, root: Path) -> int:
     return EXIT_OK
 
 
-COMMANDS = {
+Command = Callable[[argparse.Namespace, Path], int]
+
+
+def command_in(module: str, name: str) -> Command:
+    """The command `name` of the CLI module `module`, imported when it runs: one command does
+    not pay for the others' imports (rich tables, the catalog, jobs)."""
+
+    def command(args: argparse.Namespace, root: Path) -> int:
+        function: Command = getattr(importlib.import_module(module, __package__), name)
+        return function(args, root)
+
+    return command
+
+
+COMMANDS: dict[str, Command] = {
     "validate": cmd_validate,
     "run": cmd_run,
     "runs": cmd_runs,
     "show": cmd_show,
     "retry": cmd_retry,
     "rerun": cmd_rerun,
-    "catalog": cmd_catalog,
-    "compare": cmd_compare,
-    "export": cmd_export,
-    "exec-step": cmd_exec_step,
+    "catalog": command_in(".catalog_listing", "cmd_catalog"),
+    "compare": command_in(".comparing", "cmd_compare"),
+    "export": command_in(".exporting", "cmd_export"),
+    "exec-step": command_in(".exec_step", "cmd_exec_step"),
     "prune": cmd_prune,
-    "import": cmd_import,
-    "job": cmd_job,
-    "scheduler": cmd_scheduler,
+    "import": command_in(".importing", "cmd_import"),
+    "job": command_in(".jobs", "cmd_job"),
+    "scheduler": command_in(".scheduler", "cmd_scheduler"),
 }
 
 

@@ -14,8 +14,8 @@ from rich.table import Table
 from ..errors import RunNotFound
 from ..runs.comparison import compare_runs
 from .arguments import EXIT_OK, CliError, pipeline_argument
-from .display import seconds
 from .following import manager_for
+from .run_text import seconds
 
 PIPED_WIDTH = 200
 

@@ -12,15 +12,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-
 from ..runlog.models import RunLog, RunStatus
 from .arguments import EXIT_FAILED, EXIT_OK, CliError
-from .display import ACTIVE_RUN_STATUSES, LiveProgress, PlainProgress
+from .run_text import ACTIVE_RUN_STATUSES, PlainProgress
 
 if TYPE_CHECKING:  # the engine is imported late: `validate` need not load it
     from ..executors.interface import Executor
     from ..runs.manager import RunManager
+    from .display import LiveProgress
 
 POLL_S = 0.5  # the display also redraws this often, so elapsed times keep moving
 CANCEL_WAIT_S = 60.0
@@ -57,8 +56,7 @@ class Follower:
         assert manager is not None, "the follower's manager is set by `follower()`"
         run_id = started.run_id
         print(run_id, flush=True)
-        console = Console()
-        display = LiveProgress(console) if console.is_terminal else PlainProgress(sys.stdout)
+        display = progress_display()
         try:
             log = manager.get(run_id)
             display.update(log)
@@ -80,6 +78,21 @@ class Follower:
             print("cancelled", flush=True)
             return EXIT_FAILED
         return EXIT_OK if log.status == RunStatus.succeeded else EXIT_FAILED
+
+
+def progress_display() -> LiveProgress | PlainProgress:
+    """A live table where rich would draw one, else plain lines. rich (~35 ms of CPU to import)
+    is imported only where it may draw: stdout is a terminal, or the environment sets one of
+    its overrides (TTY_COMPATIBLE, FORCE_COLOR)."""
+    if sys.stdout.isatty() or os.environ.get("TTY_COMPATIBLE") or "FORCE_COLOR" in os.environ:
+        from rich.console import Console
+
+        from .display import LiveProgress
+
+        console = Console()
+        if console.is_terminal:
+            return LiveProgress(console)
+    return PlainProgress(sys.stdout)
 
 
 def chosen_executor(args: Any, max_parallel: int | None = None) -> Executor | None:

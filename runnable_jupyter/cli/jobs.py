@@ -27,8 +27,9 @@ from .arguments import (
     pipeline_argument,
     selection_mode,
 )
-from .display import local_time, run_duration, seconds, styled
+from .display import styled
 from .following import POLL_S, follower, manager_for
+from .run_text import local_time, run_duration, seconds
 
 if TYPE_CHECKING:
     from ..jobs.runner import JobRunExecution

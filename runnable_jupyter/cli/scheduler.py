@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..clock import utcnow
 from .arguments import EXIT_OK
-from .display import local_time
 from .following import manager_for
 from .jobs import grid_text
+from .run_text import local_time
 
 if TYPE_CHECKING:
     from ..jobs.runner import JobRunExecution

@@ -14,7 +14,8 @@ from rich.text import Text
 
 from ..runlog.models import RunLog
 from ..runs.timeline import Bar, Row, Timeline, timeline_of
-from .display import STATUS_STYLES, local_time, seconds
+from .display import STATUS_STYLES
+from .run_text import local_time, seconds
 
 KERNEL_START = "░"
 EXECUTING = "█"

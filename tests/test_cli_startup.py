@@ -1,0 +1,55 @@
+"""What the CLI process imports on its quickest path: `run --skip-unchanged` when nothing changed
+(every step reused, its output piped). Each library left out here is tens of milliseconds of a
+command that should take well under half a second; this pins the trimmed set."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from helpers import write_notebook, write_step_pipeline
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Libraries that only running a kernel (papermill, nbclient, jupyter_client, zmq, ipykernel) or
+# drawing on a terminal (rich) needs.
+NOT_IMPORTED = {"papermill", "nbclient", "jupyter_client", "zmq", "ipykernel", "rich"}
+
+PROBE = """
+import json, sys
+from runnable_jupyter.cli import main
+code = main(["run", "p.pipeline.json", "--skip-unchanged"])
+print(json.dumps({"code": code, "modules": sorted({name.split(".")[0] for name in sys.modules})}))
+"""
+
+
+def run_python(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    for override in ("TTY_COMPATIBLE", "FORCE_COLOR"):  # rich's: they would draw on the pipe
+        env.pop(override, None)
+    return subprocess.run(
+        [sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=180
+    )
+
+
+def test_run_with_every_step_reused_imports_no_kernel_or_terminal_library(tmp_path: Path) -> None:
+    write_step_pipeline(
+        tmp_path,
+        {"a": {}, "b": {"depends_on": ["a"]}},
+        lambda path: write_notebook(path, "print(name)", parameters="name = ''"),
+    )
+    first = run_python(tmp_path, "-m", "runnable_jupyter.cli", "run", "p.pipeline.json")
+    assert first.returncode == 0, first.stdout + first.stderr
+
+    again = run_python(tmp_path, "-c", PROBE)
+
+    assert again.returncode == 0, again.stdout + again.stderr
+    *lines, last = again.stdout.splitlines()
+    seen = json.loads(last)
+    assert seen["code"] == 0
+    reused = [line.split()[1] for line in lines if line.split()[2:3] == ["cached"]]
+    assert reused == ["a", "b"], again.stdout
+    assert NOT_IMPORTED.isdisjoint(seen["modules"]), NOT_IMPORTED & set(seen["modules"])
