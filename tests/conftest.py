@@ -6,17 +6,19 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from helpers import PoolLender
 
 from runnable_jupyter.startup import skip_iri_format_checker
 
 if TYPE_CHECKING:
+    from helpers import PoolLender
+
     from runnable_jupyter.executors.local import LocalProcessExecutor
 
-# Before the plugin below imports Jupyter Server (so nbformat and jsonschema): every pytest
-# process (the xdist controller and each worker) saves the ~1.5 s CPU of `rfc3987_syntax`'s
-# grammar, a quarter of a worker's start-up. The only loss is jsonschema's `iri` format check,
-# which neither the engine's documents nor the server's events use.
+# Before anything imports jsonschema (helpers imports nbformat, the plugin below Jupyter Server,
+# so `helpers` is imported in the fixtures, not here): every pytest process (the xdist
+# controller and each worker) saves the ~1.5 s CPU of `rfc3987_syntax`'s grammar, a quarter of a
+# worker's start-up. The only loss is jsonschema's `iri` format check, which neither the
+# engine's documents nor the server's events use.
 skip_iri_format_checker()
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
@@ -85,6 +87,8 @@ def executor() -> Iterator[LocalProcessExecutor]:
 @pytest.fixture(scope="module")
 def lender(executor: LocalProcessExecutor) -> PoolLender:
     """The module's pool, for the RunManagers its tests do not make (see `borrowed_pool`)."""
+    from helpers import PoolLender
+
     return PoolLender(executor)
 
 
