@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import nbformat
 import pytest
 
 from runnable_jupyter.catalog.store import CatalogStore
+from runnable_jupyter.executors.local import LocalProcessExecutor
 from runnable_jupyter.pipeline.validation import validate_file
 from runnable_jupyter.runlog.models import RunStatus, StepStatus
 from runnable_jupyter.runs.manager import RunManager
@@ -50,13 +52,15 @@ def test_example_pipeline_is_valid() -> None:
 
 
 @pytest.fixture(scope="module")
-def finished_run(tmp_path_factory: pytest.TempPathFactory):
+def finished_run(tmp_path_factory: pytest.TempPathFactory, executor: LocalProcessExecutor):
+    """The example run once, as shipped, on the module's pool of two workers (the sweep below
+    borrows it too)."""
     workspace = tmp_path_factory.mktemp("example") / "examples"
     shutil.copytree(
         EXAMPLES, workspace, ignore=shutil.ignore_patterns("*.runs", "*.catalog", "__pycache__")
     )
     before = digests(workspace)
-    manager = RunManager(root=workspace)
+    manager = RunManager(root=workspace, executor=executor)
     try:
         log = manager.wait(manager.start(PIPELINE).run_id, timeout=240)
     finally:
@@ -160,9 +164,12 @@ def test_the_readme_pytest_example_with_a_mocked_load_step_passes(tmp_path: Path
         EXAMPLES, workspace, ignore=shutil.ignore_patterns("*.runs", "*.catalog", "__pycache__")
     )
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    # A user's pytest: none of this environment's test plugins (schemathesis, hypothesis, xdist,
+    # ...), whose imports cost the subprocess seconds of CPU and which the example does not use.
     done = subprocess.run(
         [*command, "test_wine_pipeline.py"],
         cwd=workspace,
+        env=os.environ | {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
         capture_output=True,
         text=True,
         timeout=240,
@@ -171,19 +178,40 @@ def test_the_readme_pytest_example_with_a_mocked_load_step_passes(tmp_path: Path
     assert "1 passed" in done.stdout
 
 
+# What the sweep's steps import, imported once by each worker's kernel zygote instead of by each
+# of the sweep's 16 kernels (`settings.preload`; the example's own run above starts its kernels
+# as shipped): about 2 s of CPU per kernel.
+SWEEP_PRELOAD = [
+    "pandas",
+    "pyarrow.parquet",
+    "sklearn.datasets",
+    "sklearn.model_selection",
+    "sklearn.preprocessing",
+    "sklearn.linear_model",
+    "sklearn.ensemble",
+]
+
+
+@pytest.mark.usefixtures("borrowed_pool")
 def test_a_2x2_sweep_of_the_example_runs_and_compares_its_four_runs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The job runs the two models' steps and what they need (load, features): the compared
+    metrics are theirs; the whole example's run is `finished_run`'s."""
     from runnable_jupyter.cli import main
 
     workspace = tmp_path / "examples"
     shutil.copytree(
         EXAMPLES, workspace, ignore=shutil.ignore_patterns("*.runs", "*.catalog", "__pycache__")
     )
+    document = json.loads((workspace / PIPELINE).read_text())
+    document["settings"] = {**document.get("settings", {}), "preload": SWEEP_PRELOAD}
+    (workspace / PIPELINE).write_text(json.dumps(document))
     monkeypatch.chdir(workspace)  # as a user types it, in the workspace
     root = ["--root", str(workspace)]
     grid = ["--grid", "C=0.1,1.0", "--grid", "n_estimators=20,60"]
-    assert main([*root, "job", "create", PIPELINE, "sweep", *grid]) == 0
+    models = ["--step", "train_logreg", "--step", "train_forest", "--upstream"]
+    assert main([*root, "job", "create", PIPELINE, "sweep", *grid, *models]) == 0
     assert "4 runs (C × n_estimators)" in capsys.readouterr().out
     assert main([*root, "job", "run", PIPELINE, "sweep"]) == 0
     assert capsys.readouterr().out.count(": succeeded") == 4
