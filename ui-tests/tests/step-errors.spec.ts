@@ -12,6 +12,7 @@ import {
   PANEL_ID,
   panelButton,
   panelRow,
+  screenshotPath,
   uploadNotebook,
   uploadPipeline
 } from './helpers';
@@ -85,6 +86,10 @@ test('a failed step shows a one-line error, its cell, its traceback on demand, a
     traceback.locator('span[class*="ansi-"], span[style*="color"]').first()
   ).toBeVisible();
   expect(await traceback.textContent()).not.toMatch(/\x1b|\[[0-9;]+m/);
+  await error.screenshot({
+    path: screenshotPath('step-error.png'),
+    style: '.Toastify { display: none !important; }' // the run's notification
+  });
   const root = await page.evaluate(() => {
     const data = document.getElementById('jupyter-config-data');
     return JSON.parse(data?.textContent ?? '{}').serverRoot as string;
