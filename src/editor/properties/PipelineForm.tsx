@@ -7,7 +7,7 @@ import * as React from 'react';
 
 import { PipelineEditorModel } from '../model';
 import { IPipelineDocument } from '../pipelineFormat';
-import { TextField } from './fields';
+import { ParametersField, ParsedField, TextField } from './fields';
 import {
   DEFAULT_SKIP_TAGS,
   parseMaxParallel,
@@ -16,7 +16,7 @@ import {
   withSetting,
   withText
 } from './pipelineFields';
-import { parametersText, parseParameters } from './stepFields';
+import { parametersText } from './stepFields';
 
 export interface IPipelineFormProps {
   model: PipelineEditorModel;
@@ -46,51 +46,35 @@ export function PipelineForm(props: IPipelineFormProps): JSX.Element {
         value={document.description ?? ''}
         commit={text => model.apply(d => withText(d, 'description', text))}
       />
-      <TextField
+      <ParametersField
         name="pipeline_parameters"
         label={trans.__('Parameters of every step (JSON object)')}
-        multiline
         placeholder='{"seed": 42}'
         value={parametersText(document.parameters)}
-        validate={text => {
-          const parsed = parseParameters(text);
-          if (parsed.ok) {
-            return null;
-          }
-          return parsed.reason === 'json'
-            ? trans.__('Not valid JSON: %1', parsed.detail)
-            : trans.__('Parameters must be a JSON object, e.g. {"n": 3}.');
-        }}
-        commit={text => {
-          const parsed = parseParameters(text);
-          if (parsed.ok) {
-            model.apply(d => {
-              const next = { ...d, parameters: parsed.value };
-              if (!parsed.value) {
-                delete next.parameters;
-              }
-              return next;
-            });
-          }
-        }}
+        commit={parameters =>
+          model.apply(d => {
+            const next = { ...d, parameters };
+            if (!parameters) {
+              delete next.parameters;
+            }
+            return next;
+          })
+        }
+        trans={trans}
       />
-      <TextField
+      <ParsedField
         name="max_parallel"
         label={trans.__('Steps at once (max_parallel)')}
         inputType="number"
         placeholder={trans.__('one per CPU')}
         value={typeof maxParallel === 'number' ? String(maxParallel) : ''}
-        validate={text =>
-          parseMaxParallel(text).ok
-            ? null
-            : trans.__('Enter a whole number of at least 1, or nothing.')
+        parse={parseMaxParallel}
+        problem={() =>
+          trans.__('Enter a whole number of at least 1, or nothing.')
         }
-        commit={text => {
-          const parsed = parseMaxParallel(text);
-          if (parsed.ok) {
-            model.apply(d => withSetting(d, 'max_parallel', parsed.value));
-          }
-        }}
+        commit={value =>
+          model.apply(d => withSetting(d, 'max_parallel', value))
+        }
       />
       <TextField
         name="skip_tags"

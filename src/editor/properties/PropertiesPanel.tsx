@@ -16,14 +16,13 @@ import {
 import { PipelineEditorModel } from '../model';
 import { IPipelineStep } from '../pipelineFormat';
 import { DependsOnField } from './DependsOnField';
-import { SelectField, TextField } from './fields';
+import { ParametersField, ParsedField, SelectField, TextField } from './fields';
 import { PipelineForm } from './PipelineForm';
 import {
   catalogWith,
   envText,
   parametersText,
   parseEnv,
-  parseParameters,
   parseTimeout
 } from './stepFields';
 
@@ -81,29 +80,15 @@ function StepForm(props: IStepFormProps): JSX.Element {
         commit={text => update({ notebook: text.trim() })}
       />
       <DependsOnField model={model} step={step} trans={trans} />
-      <TextField
+      <ParametersField
         name="parameters"
         label={trans.__('Parameters (JSON object)')}
-        multiline
         placeholder='{"n": 3}'
         value={parametersText(step.parameters)}
-        validate={text => {
-          const parsed = parseParameters(text);
-          if (parsed.ok) {
-            return null;
-          }
-          return parsed.reason === 'json'
-            ? trans.__('Not valid JSON: %1', parsed.detail)
-            : trans.__('Parameters must be a JSON object, e.g. {"n": 3}.');
-        }}
-        commit={text => {
-          const parsed = parseParameters(text);
-          if (parsed.ok) {
-            update({ parameters: parsed.value });
-          }
-        }}
+        commit={parameters => update({ parameters })}
+        trans={trans}
       />
-      <TextField
+      <ParsedField
         name="env"
         label={trans.__(
           'Environment variables (NAME=value per line; NAME=${VAR} takes a secret from the server)'
@@ -111,21 +96,14 @@ function StepForm(props: IStepFormProps): JSX.Element {
         multiline
         placeholder="API_URL=https://example.org"
         value={envText(step.env)}
-        validate={text => {
-          const parsed = parseEnv(text);
-          return parsed.ok
-            ? null
-            : trans.__(
-                'Write NAME=value, NAME being letters, digits and _ (not starting with a digit): %1',
-                parsed.line
-              );
-        }}
-        commit={text => {
-          const parsed = parseEnv(text);
-          if (parsed.ok) {
-            update({ env: parsed.value });
-          }
-        }}
+        parse={parseEnv}
+        problem={failure =>
+          trans.__(
+            'Write NAME=value, NAME being letters, digits and _ (not starting with a digit): %1',
+            failure.line
+          )
+        }
+        commit={env => update({ env })}
       />
       <SelectField
         name="kernel"
@@ -137,23 +115,15 @@ function StepForm(props: IStepFormProps): JSX.Element {
         ]}
         commit={value => update({ kernel: value || undefined })}
       />
-      <TextField
+      <ParsedField
         name="timeout_s"
         label={trans.__('Timeout (seconds)')}
         inputType="number"
         placeholder={trans.__('none')}
         value={step.timeout_s === undefined ? '' : String(step.timeout_s)}
-        validate={text =>
-          parseTimeout(text).ok
-            ? null
-            : trans.__('Enter a number of seconds above 0.')
-        }
-        commit={text => {
-          const parsed = parseTimeout(text);
-          if (parsed.ok) {
-            update({ timeout_s: parsed.value });
-          }
-        }}
+        parse={parseTimeout}
+        problem={() => trans.__('Enter a number of seconds above 0.')}
+        commit={value => update({ timeout_s: value })}
       />
       <TextField
         name="catalog_get"

@@ -2,7 +2,26 @@
  * Form fields that keep a draft while the user types and commit it on blur (or Enter for
  * one-line fields), so each change is one undoable edit of the file.
  */
+import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
+
+import { parseParameters } from './stepFields';
+
+/** One field of a form: its label, its input and, while the draft is refused, why. */
+export function FieldRow(props: {
+  label: string;
+  error?: string | null;
+  children: React.ReactNode;
+}): JSX.Element {
+  const { label, error, children } = props;
+  return (
+    <label className={`jp-runnable-field${error ? ' jp-mod-invalid' : ''}`}>
+      <span>{label}</span>
+      {children}
+      {error && <div className="jp-runnable-field-error">{error}</div>}
+    </label>
+  );
+}
 
 export interface ITextFieldProps {
   label: string;
@@ -48,8 +67,7 @@ export function TextField(props: ITextFieldProps): JSX.Element {
     'aria-invalid': error ? true : undefined
   };
   return (
-    <label className={`jp-runnable-field${error ? ' jp-mod-invalid' : ''}`}>
-      <span>{label}</span>
+    <FieldRow label={label} error={error}>
       {multiline ? (
         <textarea
           {...common}
@@ -62,8 +80,68 @@ export function TextField(props: ITextFieldProps): JSX.Element {
           onChange={event => setDraft(event.target.value)}
         />
       )}
-      {error && <div className="jp-runnable-field-error">{error}</div>}
-    </label>
+    </FieldRow>
+  );
+}
+
+/** What a field's parser makes of a draft: `{ ok: true, value }`, or why it is refused. */
+type ParseResult = { ok: true; value: unknown } | { ok: false };
+type Failure<P> = Extract<P, { ok: false }>;
+type Value<P> = Extract<P, { ok: true }> extends { value: infer V } ? V : never;
+
+export interface IParsedFieldProps<P extends ParseResult> extends Omit<
+  ITextFieldProps,
+  'validate' | 'commit'
+> {
+  parse: (text: string) => P;
+  /** The message shown while the draft does not parse. */
+  problem: (failure: Failure<P>) => string;
+  commit: (value: Value<P>) => void;
+}
+
+/** A text field whose draft is committed as the value `parse` makes of it. */
+export function ParsedField<P extends ParseResult>(
+  props: IParsedFieldProps<P>
+): JSX.Element {
+  const { parse, problem, commit, ...field } = props;
+  return (
+    <TextField
+      {...field}
+      validate={text => {
+        const parsed = parse(text);
+        return parsed.ok ? null : problem(parsed as Failure<P>);
+      }}
+      commit={text => {
+        const parsed = parse(text);
+        if (parsed.ok) {
+          commit((parsed as Extract<P, { ok: true }>).value as Value<P>);
+        }
+      }}
+    />
+  );
+}
+
+/** The parameters of a step or of every step, as a JSON object (empty: none). */
+export function ParametersField(props: {
+  name: string;
+  label: string;
+  placeholder: string;
+  value: string;
+  commit: (parameters: Record<string, unknown> | undefined) => void;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { trans, ...field } = props;
+  return (
+    <ParsedField
+      {...field}
+      multiline
+      parse={parseParameters}
+      problem={failure =>
+        failure.reason === 'json'
+          ? trans.__('Not valid JSON: %1', failure.detail)
+          : trans.__('Parameters must be a JSON object, e.g. {"n": 3}.')
+      }
+    />
   );
 }
 
@@ -77,8 +155,7 @@ export interface ISelectFieldProps {
 
 export function SelectField(props: ISelectFieldProps): JSX.Element {
   return (
-    <label className="jp-runnable-field">
-      <span>{props.label}</span>
+    <FieldRow label={props.label}>
       <select
         name={props.name}
         value={props.value}
@@ -90,6 +167,6 @@ export function SelectField(props: ISelectFieldProps): JSX.Element {
           </option>
         ))}
       </select>
-    </label>
+    </FieldRow>
   );
 }
