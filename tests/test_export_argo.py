@@ -1,6 +1,11 @@
 """`runnable-jupyter export argo`: the example as an Argo Workflow that Argo's own models (hera's,
 generated from Argo's OpenAPI schema) read back unchanged, and whose DAG, run by a small local
-interpreter (tests/argo_interpreter.py), executes every step with exec-step into one run log."""
+interpreter (tests/argo_interpreter.py), executes every step with exec-step into one run log.
+
+The DAG runs the example's pipeline file (its steps, folders, parameters and catalog globs) with
+light stand-ins for its notebooks that pass the same catalog entries: each task is a process of
+its own with a kernel of its own, so the scikit-learn notebooks cost seven times their imports
+(about 15 s of CPU) for nothing the export does; tests/test_example.py runs them."""
 
 from __future__ import annotations
 
@@ -98,10 +103,43 @@ def test_max_parallel_and_timeouts_become_parallelism_and_deadlines(workspace: P
     assert spec["volumes"][0]["persistentVolumeClaim"]["claimName"] == "runnable-jupyter-workspace"
 
 
+PUT = "from runnable_jupyter import catalog\n"
+# Step -> what its stand-in does: the entries the example's steps put and read, the files the
+# evaluate step's globs copy in (model_*, test.*) and out (metrics.json, report.md, confusion.png).
+STAND_INS = {
+    "load": PUT + "catalog.put('wine', {'rows': 178, 'random_state': random_state})",
+    "profile": PUT + "catalog.put('profile', {'rows': catalog.get('wine')['rows']})",
+    "features": PUT + "catalog.put('train', [1, 2])\ncatalog.put('test', [3])",
+    "train_logreg": PUT + "catalog.put('model_logreg', {'fit': catalog.get('train')})",
+    "train_forest": PUT + "catalog.put('model_forest', {'fit': catalog.get('train')})",
+    "evaluate": (
+        "import json, pathlib\n"
+        "models = sorted(p.name for p in pathlib.Path('.').glob('model_*'))\n"
+        "assert models == ['model_forest.json', 'model_logreg.json'], models\n"
+        "assert json.loads(pathlib.Path('test.json').read_text()) == [3]\n"
+        "pathlib.Path('metrics.json').write_text(json.dumps({'best': 'forest'}))\n"
+        "pathlib.Path('report.md').write_text('| model | accuracy |')\n"
+        "pathlib.Path('confusion.png').write_bytes(b'\\x89PNG')"
+    ),
+    "report": PUT + "catalog.put('summary', {'best_model': catalog.get('metrics.json')['best']})",
+}
+
+
+def _light_notebooks(root: Path) -> None:
+    """Each of the example's step notebooks replaced by its stand-in (same path, same kernel)."""
+    pipeline = json.loads((root / "wine.pipeline.json").read_text())
+    assert [step["id"] for step in pipeline["steps"]] == list(STAND_INS)
+    for step in pipeline["steps"]:
+        write_notebook(
+            root / step["notebook"], STAND_INS[step["id"]], parameters="random_state = 0"
+        )
+
+
 def test_the_exported_dag_runs_the_example_into_one_run_log(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     document = _export(workspace)
+    _light_notebooks(workspace)
     run = run_workflow(
         document, {"workspace": workspace}, parameters={"random_state": "1"}, created=CREATED
     )
@@ -116,7 +154,10 @@ def test_the_exported_dag_runs_the_example_into_one_run_log(
     assert {s: r["status"] for s, r in log["steps"].items()} == dict.fromkeys(STEPS, "succeeded")
     trains = [run.tasks["train-logreg"], run.tasks["train-forest"]]
     assert trains[0].start < trains[1].end and trains[1].start < trains[0].end  # in parallel
-    assert (workspace / "wine.catalog" / "summary.json").is_file()
+    summary = json.loads((workspace / "wine.catalog" / "summary.json").read_text())
+    assert summary == {"best_model": "forest"}  # through evaluate's globs, in and out
+    wine = json.loads((workspace / "wine.catalog" / "wine.json").read_text())
+    assert wine["random_state"] == 1  # the workflow's argument reached the kernel
     capsys.readouterr()
     assert main(["show", "wine.pipeline.json", run_id]) == 0
     shown = capsys.readouterr().out
