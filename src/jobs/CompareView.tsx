@@ -16,6 +16,38 @@ import { valueText } from './typedValues';
 
 type ByRun = Record<string, Record<string, unknown>>;
 
+/** One row of a comparison: its name (also its `data-name`), then a cell per run. */
+interface ICompareRow {
+  name: string;
+  cells: React.ReactNode[];
+}
+
+/** A comparison table: a row per name, a column per run. */
+function CompareTable(props: {
+  className?: string;
+  header?: JSX.Element;
+  rows: ICompareRow[];
+  runIds: string[];
+}): JSX.Element {
+  return (
+    <table
+      className={`jp-runnable-compare-table${props.className ? ` ${props.className}` : ''}`}
+    >
+      {props.header}
+      <tbody>
+        {props.rows.map(row => (
+          <tr key={row.name} data-name={row.name}>
+            <th scope="row">{row.name}</th>
+            {row.cells.map((cell, index) => (
+              <td key={props.runIds[index]}>{cell}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function Section(props: {
   title: string;
   rows: ByRun;
@@ -31,22 +63,17 @@ function Section(props: {
       {names.length === 0 ? (
         <p className="jp-runnable-jobs-empty">{props.empty}</p>
       ) : (
-        <table className="jp-runnable-compare-table">
-          <tbody>
-            {names.map(name => (
-              <tr key={name} data-name={name}>
-                <th scope="row">{name}</th>
-                {props.runIds.map(runId => (
-                  <td key={runId}>
-                    {runId in props.rows[name]
-                      ? props.cell(props.rows[name][runId])
-                      : '—'}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <CompareTable
+          runIds={props.runIds}
+          rows={names.map(name => ({
+            name,
+            cells: props.runIds.map(runId =>
+              runId in props.rows[name]
+                ? props.cell(props.rows[name][runId])
+                : '—'
+            )
+          }))}
+        />
       )}
     </section>
   );
@@ -81,31 +108,27 @@ function Comparison(props: {
   );
   return (
     <div className="jp-runnable-compare">
-      <table className="jp-runnable-compare-table jp-runnable-compare-runs">
-        {header}
-        <tbody>
-          <tr>
-            <th scope="row">{trans.__('status')}</th>
-            {comparison.runs.map(run => (
-              <td key={run.run_id}>
-                <StatusBadge status={run.status} trans={trans} />
-              </td>
-            ))}
-          </tr>
-          <tr>
-            <th scope="row">{trans.__('start')}</th>
-            {comparison.runs.map(run => (
-              <td key={run.run_id}>{formatStart(run.start)}</td>
-            ))}
-          </tr>
-          <tr>
-            <th scope="row">{trans.__('duration')}</th>
-            {comparison.runs.map(run => (
-              <td key={run.run_id}>{formatDuration(run.duration_s)}</td>
-            ))}
-          </tr>
-        </tbody>
-      </table>
+      <CompareTable
+        className="jp-runnable-compare-runs"
+        header={header}
+        runIds={runIds}
+        rows={[
+          {
+            name: trans.__('status'),
+            cells: comparison.runs.map(run => (
+              <StatusBadge status={run.status} trans={trans} />
+            ))
+          },
+          {
+            name: trans.__('start'),
+            cells: comparison.runs.map(run => formatStart(run.start))
+          },
+          {
+            name: trans.__('duration'),
+            cells: comparison.runs.map(run => formatDuration(run.duration_s))
+          }
+        ]}
+      />
       <Section
         kind="parameters"
         title={trans.__('Parameters that differ')}
