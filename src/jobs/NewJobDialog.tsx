@@ -11,6 +11,7 @@ import { ApiError } from '../api';
 import type { RunMode } from '../tokens';
 import type { JobsClient } from './client';
 import type { IJob } from './dto';
+import { FieldErrors } from './FieldErrors';
 import { fieldErrors } from './formErrors';
 import { buildRequest, emptyForm, formRuns, IJobForm } from './jobForm';
 import { ParameterGridEditor } from './ParameterGridEditor';
@@ -25,21 +26,6 @@ export interface INewJobDialogProps {
   loadSteps(): Promise<string[]>;
   onClose(created: IJob | null): void;
   trans: TranslationBundle;
-}
-
-function Errors(props: { messages?: string[] }): JSX.Element | null {
-  if (!props.messages?.length) {
-    return null;
-  }
-  return (
-    <>
-      {props.messages.map(message => (
-        <div className="jp-runnable-job-field-error" role="alert" key={message}>
-          {message}
-        </div>
-      ))}
-    </>
-  );
 }
 
 export function NewJobDialog(props: INewJobDialogProps): JSX.Element {
@@ -126,7 +112,7 @@ export function NewJobDialog(props: INewJobDialogProps): JSX.Element {
             {loadError && (
               <div className="jp-runnable-job-load-problem">{loadError}</div>
             )}
-            <Errors messages={errors.form} />
+            <FieldErrors messages={errors.form} />
             <label className="jp-runnable-job-field">
               <span>{trans.__('Name')}</span>
               <input
@@ -138,7 +124,7 @@ export function NewJobDialog(props: INewJobDialogProps): JSX.Element {
                 onChange={event => change({ name: event.currentTarget.value })}
               />
             </label>
-            <Errors messages={errors.name} />
+            <FieldErrors messages={errors.name} />
             <fieldset className="jp-runnable-job-steps">
               <legend>{trans.__('Steps (none checked: all of them)')}</legend>
               {steps.map(step => (
@@ -178,7 +164,7 @@ export function NewJobDialog(props: INewJobDialogProps): JSX.Element {
                 </option>
                 <option value="all">{trans.__('all steps')}</option>
               </select>
-              <Errors
+              <FieldErrors
                 messages={[...(errors.steps ?? []), ...(errors.mode ?? [])]}
               />
             </fieldset>
@@ -188,7 +174,7 @@ export function NewJobDialog(props: INewJobDialogProps): JSX.Element {
               onChange={parameters => change({ parameters })}
               trans={trans}
             />
-            <Errors messages={errors.grid} />
+            <FieldErrors messages={errors.grid} />
             <div className="jp-runnable-job-grid-size" data-runs={runs}>
               {trans._n(
                 'Each run of this job starts %1 run.',

@@ -7,6 +7,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import type { ParameterType } from './dto';
+import { FieldErrors } from './FieldErrors';
 import type { IParameterRow, ParameterUse } from './jobForm';
 import { parseValue, parseValueList, valueText } from './typedValues';
 
@@ -168,15 +169,9 @@ export function ParameterGridEditor(props: {
               </button>
             )}
             {row.help && <div className="jp-runnable-job-help">{row.help}</div>}
-            {[...(problem ? [problem] : []), ...server].map(message => (
-              <div
-                className="jp-runnable-job-field-error"
-                role="alert"
-                key={message}
-              >
-                {message}
-              </div>
-            ))}
+            <FieldErrors
+              messages={[...(problem ? [problem] : []), ...server]}
+            />
           </div>
         );
       })}

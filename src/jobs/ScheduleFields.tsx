@@ -8,6 +8,7 @@ import * as React from 'react';
 
 import { ApiError } from '../api';
 import type { JobsClient } from './client';
+import { FieldErrors } from './FieldErrors';
 import type { MissedPolicy } from './dto';
 import { describeSchedule, timeZones, wallTime } from './scheduleText';
 
@@ -18,18 +19,6 @@ export interface IScheduleValue {
   cron: string;
   timezone: string;
   missed: MissedPolicy;
-}
-
-function FieldErrors(props: { messages: ReadonlyArray<string> }): JSX.Element {
-  return (
-    <>
-      {props.messages.map(message => (
-        <div className="jp-runnable-job-field-error" role="alert" key={message}>
-          {message}
-        </div>
-      ))}
-    </>
-  );
 }
 
 /** The next due times from the server, asked again (debounced) as the fields change. */
