@@ -4,6 +4,20 @@ from __future__ import annotations
 
 import sys
 
+# What jsonschema imports, when installed, only to check one string format each (`iri`,
+# `duration`, `uri`, `date-time`, `uri-template`, `color`, `hostname`...). Nothing the engine
+# validates uses a format check; `isoduration` alone imports arrow and dateutil.
+FORMAT_CHECKER_MODULES = (
+    "fqdn",
+    "isoduration",
+    "rfc3339_validator",
+    "rfc3986_validator",
+    "rfc3987",
+    "rfc3987_syntax",
+    "uri_template",
+    "webcolors",
+)
+
 
 def skip_iri_format_checker() -> None:
     """Keep jsonschema from importing `rfc3987_syntax`.
@@ -15,3 +29,14 @@ def skip_iri_format_checker() -> None:
     Not applied inside Jupyter Server, whose other extensions may check that format.
     """
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
+def skip_format_checker_imports() -> None:
+    """Keep jsonschema from importing any of its format checkers' libraries (~60 ms of CPU).
+
+    As `skip_iri_format_checker`, for all of `FORMAT_CHECKER_MODULES`, and only in the processes
+    that run nothing but the engine (the CLI, the local executor's workers): there, nothing
+    else imports them. Dask workers, which may run other tasks, skip only `rfc3987_syntax`.
+    """
+    for name in FORMAT_CHECKER_MODULES:
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]

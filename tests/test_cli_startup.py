@@ -15,14 +15,24 @@ from helpers import write_notebook, write_step_pipeline
 REPO = Path(__file__).resolve().parents[1]
 
 # Libraries that only running a kernel (papermill, nbclient, jupyter_client, zmq, ipykernel) or
-# drawing on a terminal (rich) needs.
-NOT_IMPORTED = {"papermill", "nbclient", "jupyter_client", "zmq", "ipykernel", "rich"}
+# drawing on a terminal (rich) needs, and those of jsonschema's format checkers (no document the
+# engine validates has a format check; arrow comes with isoduration).
+NOT_IMPORTED = {"papermill", "nbclient", "jupyter_client", "zmq", "ipykernel", "rich"} | {
+    "arrow",
+    "fqdn",
+    "isoduration",
+    "rfc3339_validator",
+    "rfc3986_validator",
+    "uri_template",
+    "webcolors",
+}
 
 PROBE = """
 import json, sys
 from runnable_jupyter.cli import main
 code = main(["run", "p.pipeline.json", "--skip-unchanged"])
-print(json.dumps({"code": code, "modules": sorted({name.split(".")[0] for name in sys.modules})}))
+imported = {name.split(".")[0] for name, module in sys.modules.items() if module is not None}
+print(json.dumps({"code": code, "modules": sorted(imported)}))
 """
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import JobInvalid, PipelineInvalid, RunnableError, RunNotFound
 from ..runlog.models import RunLog
-from ..startup import skip_iri_format_checker
+from ..startup import skip_format_checker_imports
 from .arguments import (
     EXIT_FAILED,
     EXIT_INVALID,
@@ -229,7 +229,7 @@ def report_error(error: RunnableError) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    skip_iri_format_checker()
+    skip_format_checker_imports()
     args = build_parser().parse_args(argv)
     try:
         root = workspace_root(args.root)

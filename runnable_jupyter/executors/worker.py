@@ -21,7 +21,7 @@ from typing import Any
 
 from ..clock import utcnow
 from ..runlog.models import ErrorInfo, StepStatus
-from ..startup import skip_iri_format_checker
+from ..startup import skip_format_checker_imports
 from .interface import StepJob, StepResult
 from .kernel_stopping import kill_process_group, timeout_error
 from .messages import FromWorker, JobFinished, KernelStarted, Progress, RunJob
@@ -77,7 +77,7 @@ def worker_main(conn: Connection, cancel_event: Any, parent_pid: int) -> None:
     # notebooks (e.g. nbformat's missing cell ids) are noise there. Notebook code runs in the
     # kernel, so the user's own warnings still reach the step's output and log.
     warnings.simplefilter("ignore")
-    skip_iri_format_checker()
+    skip_format_checker_imports()
     warm_up_kernel_zygote()  # it imports ipykernel while this process imports papermill
     from .step_execution import execute_step  # imports papermill once per worker
 
