@@ -15,6 +15,36 @@ interface IExportFieldsProps {
   trans: TranslationBundle;
 }
 
+/** A text field of the Argo options, and its problem under it while there is one. */
+function TextRow(props: {
+  name: string;
+  label: string;
+  value: string;
+  placeholder: string;
+  problem?: string;
+  onChange: (value: string) => void;
+}): JSX.Element {
+  return (
+    <>
+      <label className="jp-runnable-export-field">
+        <span>{props.label}</span>
+        <input
+          className="jp-mod-styled"
+          name={props.name}
+          value={props.value}
+          placeholder={props.placeholder}
+          onChange={event => props.onChange(event.target.value)}
+        />
+      </label>
+      {props.problem && (
+        <div className="jp-runnable-export-error" role="alert">
+          {props.problem}
+        </div>
+      )}
+    </>
+  );
+}
+
 function ExportFields(props: IExportFieldsProps): JSX.Element {
   const { trans } = props;
   const [form, setForm] = React.useState<IExportForm>(props.initial);
@@ -68,36 +98,22 @@ function ExportFields(props: IExportFieldsProps): JSX.Element {
       </fieldset>
       {form.format === 'argo' && (
         <div className="jp-runnable-export-argo">
-          <label className="jp-runnable-export-field">
-            <span>{trans.__('Image')}</span>
-            <input
-              className="jp-mod-styled"
-              name="image"
-              value={form.image}
-              placeholder="ghcr.io/team/notebooks:1.0"
-              onChange={event => change({ image: event.target.value })}
-            />
-          </label>
-          {problems.image && (
-            <div className="jp-runnable-export-error" role="alert">
-              {problems.image}
-            </div>
-          )}
-          <label className="jp-runnable-export-field">
-            <span>{trans.__('Volume claim')}</span>
-            <input
-              className="jp-mod-styled"
-              name="volumeClaim"
-              value={form.volumeClaim}
-              placeholder={DEFAULT_VOLUME_CLAIM}
-              onChange={event => change({ volumeClaim: event.target.value })}
-            />
-          </label>
-          {problems.volumeClaim && (
-            <div className="jp-runnable-export-error" role="alert">
-              {problems.volumeClaim}
-            </div>
-          )}
+          <TextRow
+            name="image"
+            label={trans.__('Image')}
+            value={form.image}
+            placeholder="ghcr.io/team/notebooks:1.0"
+            problem={problems.image}
+            onChange={image => change({ image })}
+          />
+          <TextRow
+            name="volumeClaim"
+            label={trans.__('Volume claim')}
+            value={form.volumeClaim}
+            placeholder={DEFAULT_VOLUME_CLAIM}
+            problem={problems.volumeClaim}
+            onChange={volumeClaim => change({ volumeClaim })}
+          />
           <div className="jp-runnable-export-help">
             {trans.__(
               'The PersistentVolumeClaim holding this workspace (ReadWriteMany), mounted at /workspace in every step.'
