@@ -14,10 +14,10 @@ from helpers import write_notebook, write_step_pipeline
 
 REPO = Path(__file__).resolve().parents[1]
 
-# Libraries that only running a kernel (papermill, nbclient, jupyter_client, zmq, ipykernel) or
-# drawing on a terminal (rich) needs, and those of jsonschema's format checkers (no document the
-# engine validates has a format check; arrow comes with isoduration).
-NOT_IMPORTED = {"papermill", "nbclient", "jupyter_client", "zmq", "ipykernel", "rich"} | {
+# Libraries that only running or stopping a kernel (papermill, nbclient, jupyter_client, zmq,
+# ipykernel, psutil) or drawing on a terminal (rich) needs, and those of jsonschema's format
+# checkers (no document the engine validates has a format check; arrow comes with isoduration).
+NOT_IMPORTED = {"papermill", "nbclient", "jupyter_client", "zmq", "ipykernel", "psutil", "rich"} | {
     "arrow",
     "fqdn",
     "isoduration",

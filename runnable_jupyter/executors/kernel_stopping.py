@@ -12,11 +12,12 @@ import os
 import signal
 import threading
 import time
-from typing import Protocol
-
-import psutil
+from typing import TYPE_CHECKING, Protocol
 
 from ..runlog.models import ErrorInfo
+
+if TYPE_CHECKING:  # psutil is imported when a kernel is stopped: the CLI may never stop one
+    import psutil
 
 KERNEL_STOP_GRACE_S = 2.0
 
@@ -28,6 +29,8 @@ class CancelSignal(Protocol):
 
 
 def _leader_running(pid: int) -> bool:
+    import psutil
+
     try:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.Error:
@@ -35,6 +38,8 @@ def _leader_running(pid: int) -> bool:
 
 
 def _process_tree(pid: int) -> list[psutil.Process]:
+    import psutil
+
     try:
         leader = psutil.Process(pid)
         return [leader, *leader.children(recursive=True)]
@@ -45,6 +50,8 @@ def _process_tree(pid: int) -> list[psutil.Process]:
 def signal_process_group(pgid: int, signum: int) -> bool:
     """Send `signum` (SIGTERM or SIGKILL) to the kernel `pgid` and every process it started;
     False when none of them is left."""
+    import psutil
+
     found = False
     for process in _process_tree(pgid):
         try:
