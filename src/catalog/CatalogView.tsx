@@ -41,19 +41,17 @@ function producer(
     : version.run_id;
 }
 
-function EntryRow(props: {
-  entry: ICatalogEntry;
+/** A row picked by click, Enter or Space (`data-*` attributes name what it shows). */
+function SelectableRow(props: {
   selected: boolean;
   onSelect: () => void;
-  trans: TranslationBundle;
+  data: Record<`data-${string}`, string>;
+  children: React.ReactNode;
 }): JSX.Element {
-  const { entry, trans } = props;
-  const current =
-    entry.versions.find(version => version.sha256 === entry.current) ?? null;
   return (
     <tr
       className={`jp-runnable-catalog-row${props.selected ? ' jp-mod-selected' : ''}`}
-      data-name={entry.name}
+      {...props.data}
       aria-selected={props.selected}
       tabIndex={0}
       onClick={props.onSelect}
@@ -64,13 +62,33 @@ function EntryRow(props: {
         }
       }}
     >
+      {props.children}
+    </tr>
+  );
+}
+
+function EntryRow(props: {
+  entry: ICatalogEntry;
+  selected: boolean;
+  onSelect: () => void;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { entry, trans } = props;
+  const current =
+    entry.versions.find(version => version.sha256 === entry.current) ?? null;
+  return (
+    <SelectableRow
+      selected={props.selected}
+      onSelect={props.onSelect}
+      data={{ 'data-name': entry.name }}
+    >
       <td className="jp-runnable-catalog-name">{entry.name}</td>
       <td className="jp-runnable-catalog-mono">
         {current ? versionSummary(current) : trans.__('none (not promoted)')}
       </td>
       <td>{producer(current ?? defaultVersion(entry), trans)}</td>
       <td className="jp-mod-number">{entry.versions.length}</td>
-    </tr>
+    </SelectableRow>
   );
 }
 
@@ -83,18 +101,10 @@ function VersionRow(props: {
   const { version, trans } = props;
   const readers = version.read_by;
   return (
-    <tr
-      className={`jp-runnable-catalog-row${props.selected ? ' jp-mod-selected' : ''}`}
-      data-sha256={version.sha256}
-      aria-selected={props.selected}
-      tabIndex={0}
-      onClick={props.onSelect}
-      onKeyDown={event => {
-        if (event.key === 'Enter' || event.key === ' ') {
-          event.preventDefault();
-          props.onSelect();
-        }
-      }}
+    <SelectableRow
+      selected={props.selected}
+      onSelect={props.onSelect}
+      data={{ 'data-sha256': version.sha256 }}
     >
       <td className="jp-runnable-catalog-mono" title={version.sha256}>
         {shortSha(version.sha256)}
@@ -113,7 +123,7 @@ function VersionRow(props: {
           ? trans.__('no run yet')
           : trans._n('%1 run', '%1 runs', readers.length)}
       </td>
-    </tr>
+    </SelectableRow>
   );
 }
 
