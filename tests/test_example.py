@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -155,27 +152,6 @@ def test_source_notebooks_are_unchanged(finished_run) -> None:
     workspace, _, before = finished_run
     after = digests(workspace)  # now also holds the executed copies in wine.runs/
     assert {name: after.get(name) for name in before} == before
-
-
-def test_the_readme_pytest_example_with_a_mocked_load_step_passes(tmp_path: Path) -> None:
-    """`examples/test_wine_pipeline.py`, run as the README says, in a copy of the examples."""
-    workspace = tmp_path / "examples"
-    shutil.copytree(
-        EXAMPLES, workspace, ignore=shutil.ignore_patterns("*.runs", "*.catalog", "__pycache__")
-    )
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    # A user's pytest: none of this environment's test plugins (schemathesis, hypothesis, xdist,
-    # ...), whose imports cost the subprocess seconds of CPU and which the example does not use.
-    done = subprocess.run(
-        [*command, "test_wine_pipeline.py"],
-        cwd=workspace,
-        env=os.environ | {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "1 passed" in done.stdout
 
 
 # What the sweep's steps import, imported once by each worker's kernel zygote instead of by each
