@@ -120,7 +120,12 @@ async def call(
     headers: dict[str, str] | None = None,
 ) -> tuple[int, Any]:
     """(status, decoded JSON body) of a request to the extension's API; never raises on 4xx."""
-    options: dict[str, Any] = {"method": method, "raise_error": False}
+    # pytest-jupyter's 20 s default timed out validating a 5000-step document at load 17.
+    options: dict[str, Any] = {
+        "method": method,
+        "raise_error": False,
+        "request_timeout": RUN_DEADLINE_S,
+    }
     if method == "POST":
         options["body"] = body if isinstance(body, str) else json.dumps(body or {})
     response = await jp_fetch(*API, *parts, params=params, headers=headers, **options)
