@@ -1,7 +1,7 @@
 /**
  * Jest runs the pure TypeScript logic (no JupyterLab runtime). swc only strips the types (a
  * fraction of ts-jest's time); `jlpm typecheck` (tsconfig.test.json, part of `jlpm lint:check`
- * and so of scripts/lint) type-checks the tests with the sources.
+ * and so of scripts/lint) type-checks the tests and the sources they import.
  */
 module.exports = {
   testEnvironment: 'node',
