@@ -6,6 +6,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 
 import { buildEdges, buildNodes } from '../editor/graph/elements';
 import { ArrowKey, connectedStep } from '../editor/graph/keyboardNavigation';
+import { expectedHandles } from '../editor/graph/nodeGeometry';
 import { findStep, focusedSteps } from '../editor/graph/stepFocus';
 import { draggedNotebooks } from '../editor/graph/useNotebookDrop';
 import { NODE_HEIGHT, NODE_WIDTH, placeBeside } from '../editor/layoutGraph';
@@ -119,6 +120,41 @@ describe('graph elements across rebuilds', () => {
     expect(edges).toHaveLength(4);
     expect(edges[0]).toMatchObject({ source: 's0', target: 's1' });
     expect(edges[0].markerEnd).toMatchObject({ type: 'arrowclosed' });
+  });
+
+  it("gives an unmeasured node its expected size and handles, a measured one keeps xyflow's", () => {
+    const model = fakeModel(chain(3));
+    const first = buildNodes(model, new Map(), 'left-to-right', trans, []);
+    expect(first[0].measured).toEqual({
+      width: NODE_WIDTH,
+      height: NODE_HEIGHT
+    });
+    expect(first[0].handles).toEqual(expectedHandles('left-to-right'));
+    const target = first[0].handles!.find(h => h.type === 'target')!;
+    expect(target.x + target.width! / 2).toBe(0);
+    expect(target.y + target.height! / 2).toBe(NODE_HEIGHT / 2);
+
+    // xyflow measured the first node (taller: an error line); its status then changes.
+    const measured = [
+      { ...first[0], measured: { width: NODE_WIDTH, height: 96 } },
+      ...first.slice(1)
+    ];
+    measured.forEach(node => delete node.handles);
+    const states = new Map<string, IStepState>([['s0', { status: 'failed' }]]);
+    const next = buildNodes(model, states, 'left-to-right', trans, measured);
+    expect(next[0]).not.toBe(measured[0]);
+    expect(next[0].measured).toEqual({ width: NODE_WIDTH, height: 96 });
+    expect(next[0].handles).toBeUndefined();
+
+    // Turned top to bottom, the handles move to the top and bottom sides.
+    const turned = buildNodes(model, states, 'top-to-bottom', trans, next);
+    expect(turned[1].handles).toEqual(expectedHandles('top-to-bottom'));
+    expect(
+      turned[1].handles!.map(h => [h.type, h.position, h.x + h.width! / 2])
+    ).toEqual([
+      ['target', 'top', NODE_WIDTH / 2],
+      ['source', 'bottom', NODE_WIDTH / 2]
+    ]);
   });
 
   it('marks the nodes of a large pipeline, not those of a small one', () => {

@@ -203,3 +203,81 @@ test('the filter shows only the failed and running steps with their neighbours',
   await page.locator('.jp-runnable-graph-filter input').uncheck();
   await expect(graphNode(page, 'other')).toBeVisible();
 });
+
+/** The largest number of graph nodes in the page at any frame since the page loaded. */
+function countDrawnNodes(): void {
+  (window as any).__maxDrawnNodes = 0;
+  const count = () => {
+    const drawn = document.querySelectorAll(
+      '.jp-runnable-PipelineEditor .react-flow__node'
+    ).length;
+    const w = window as any;
+    w.__maxDrawnNodes = Math.max(w.__maxDrawnNodes, drawn);
+    requestAnimationFrame(count);
+  };
+  requestAnimationFrame(count);
+}
+
+/** The start and end points of an edge's path, in graph coordinates. */
+async function edgeEnds(
+  page: IJupyterLabPageFixture,
+  edgeId: string
+): Promise<number[]> {
+  const d = await page
+    .locator(
+      `${EDITOR} .react-flow__edge[data-id="${edgeId}"] path.react-flow__edge-path`
+    )
+    .getAttribute('d');
+  const numbers = (d ?? '').match(/-?[\d.]+/g)!.map(Number);
+  return [...numbers.slice(0, 2), ...numbers.slice(-2)];
+}
+
+test('opening 1,000 steps draws only the nodes in view; edges to the others end where those nodes are drawn', async ({
+  page,
+  tmpPath
+}) => {
+  await page.addInitScript(countDrawnNodes);
+  await page.reload();
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await uploadNotebooks(page, tmpPath, ['step.ipynb']);
+  const path = `${tmpPath}/thousand.pipeline.json`;
+  await uploadPipeline(page, path, layeredPipeline(1000, 20));
+  await openPipeline(page, path);
+  await expect(page.locator('.jp-runnable-node').first()).toBeVisible();
+  await page.waitForTimeout(1000);
+  const drawn = await page.evaluate(() => (window as any).__maxDrawnNodes);
+  // About 12 layers of 20 steps fit at the readable zoom; not the 1,000.
+  expect(drawn).toBeGreaterThan(0);
+  expect(drawn).toBeLessThan(500);
+
+  // An edge drawn into view from a step that is not drawn (one layer further left).
+  const edge = await page.evaluate(editor => {
+    const root = document.querySelector(editor)!;
+    const ids = new Set(
+      Array.from(root.querySelectorAll<HTMLElement>('.jp-runnable-node')).map(
+        node => node.dataset.stepId
+      )
+    );
+    const edges = Array.from(
+      root.querySelectorAll<SVGElement>('.react-flow__edge')
+    ).map(element => element.dataset.id!);
+    return edges.find(id => {
+      const [source, target] = id.split('->');
+      return !ids.has(source) && ids.has(target);
+    });
+  }, EDITOR);
+  expect(edge).toBeTruthy();
+  const before = await edgeEnds(page, edge!);
+  const source = edge!.split('->')[0];
+
+  // Brought into view, the step is drawn and measured: the edge keeps its ends.
+  const search = page.locator('.jp-runnable-graph-search');
+  await search.fill(source);
+  await search.press('Enter');
+  await expect(graphNode(page, source)).toBeVisible();
+  await page.waitForTimeout(800);
+  const after = await edgeEnds(page, edge!);
+  after.forEach((value, index) =>
+    expect(Math.abs(value - before[index])).toBeLessThan(0.5)
+  );
+});

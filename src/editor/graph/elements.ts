@@ -12,6 +12,7 @@ import { dependencies } from '../graphOps';
 import { LayoutDirection, NODE_HEIGHT, NODE_WIDTH } from '../layoutGraph';
 import { PipelineEditorModel } from '../model';
 import { CatalogEdgeType } from './CatalogEdge';
+import { EXPECTED_SIZE, expectedHandles } from './nodeGeometry';
 import { IStepNodeData, StepNodeType } from './StepNode';
 import { isLargePipeline } from './zoomLevels';
 
@@ -108,6 +109,9 @@ export function buildNodes(
       nodes.push(old);
       continue;
     }
+    // Unmeasured (or turned), a node comes with its expected size and handles: xyflow then
+    // culls it like a measured one instead of drawing it wherever the view is.
+    const guessed = !old?.measured || old.data.direction !== direction;
     nodes.push({
       id: step.id,
       type: 'step',
@@ -117,7 +121,8 @@ export function buildNodes(
       selected: isSelected,
       hidden,
       dragging: old?.dragging,
-      measured: old?.measured,
+      measured: old?.measured ?? EXPECTED_SIZE,
+      ...(guessed ? { handles: expectedHandles(direction) } : {}),
       data
     });
   }
