@@ -115,6 +115,28 @@ describe('graph elements across rebuilds', () => {
     expect(problem[3]).toBe(first[3]);
   });
 
+  it('does not look at the edges again while the document and the run log stay the same', () => {
+    let reads = 0;
+    const counted = {
+      version: 1,
+      get steps() {
+        reads++;
+        return document.steps;
+      }
+    } as IPipelineDocument;
+    const model = fakeModel(counted);
+    const edges = buildEdges(model, null, trans, []);
+    expect(edges).toHaveLength(4);
+    const readsForOneBuild = reads;
+    expect(readsForOneBuild).toBeGreaterThan(0);
+    // A status event: same document, same log.
+    expect(buildEdges(model, null, trans, edges)).toBe(edges);
+    expect(reads).toBe(readsForOneBuild);
+    // Another document (an edit) is read again.
+    const edited = { ...document, steps: document.steps.slice(0, 3) };
+    expect(buildEdges(fakeModel(edited), null, trans, edges)).toHaveLength(2);
+  });
+
   it('draws dependency edges with an arrowhead', () => {
     const edges = buildEdges(fakeModel(document), null, trans, []);
     expect(edges).toHaveLength(4);

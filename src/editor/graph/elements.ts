@@ -11,6 +11,7 @@ import { IStepState } from '../../tokens';
 import { dependencies } from '../graphOps';
 import { LayoutDirection, NODE_HEIGHT, NODE_WIDTH } from '../layoutGraph';
 import { PipelineEditorModel } from '../model';
+import { IPipelineDocument } from '../pipelineFormat';
 import { CatalogEdgeType } from './CatalogEdge';
 import { EXPECTED_SIZE, expectedHandles } from './nodeGeometry';
 import { IStepNodeData, StepNodeType } from './StepNode';
@@ -131,9 +132,18 @@ export function buildNodes(
 
 const ARROW = { type: MarkerType.ArrowClosed, width: 18, height: 18 };
 
+interface IEdgeSources {
+  document: IPipelineDocument;
+  log: IRunLog | null;
+  trans: TranslationBundle;
+}
+/** What each edge array was drawn from: status events rebuild the nodes, not the edges. */
+const drawnFrom = new WeakMap<ReadonlyArray<CatalogEdgeType>, IEdgeSources>();
+
 /**
  * Edges for the dependencies (an arrowhead at the dependent), labelled with the catalog entries
- * that flowed in `log`. An unchanged edge is the previous object itself (see buildNodes).
+ * that flowed in `log`. An unchanged edge is the previous object itself (see buildNodes); drawn
+ * from the same document and log, `previous` is returned without looking at any edge.
  */
 export function buildEdges(
   model: PipelineEditorModel,
@@ -144,6 +154,14 @@ export function buildEdges(
   const document = model.document;
   if (!document) {
     return [];
+  }
+  const sources = drawnFrom.get(previous);
+  if (
+    sources?.document === document &&
+    sources.log === log &&
+    sources.trans === trans
+  ) {
+    return previous as CatalogEdgeType[];
   }
   const ids = new Set(document.steps.map(step => step.id));
   const previousById = new Map(previous.map(edge => [edge.id, edge]));
@@ -176,5 +194,7 @@ export function buildEdges(
         data
       };
     });
-  return unlessUnchanged(edges, previous);
+  const result = unlessUnchanged(edges, previous);
+  drawnFrom.set(result, { document, log, trans });
+  return result;
 }
