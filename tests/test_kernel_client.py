@@ -5,6 +5,7 @@ some time after it starts)."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,16 @@ def test_step_kernel_client_sockets_retry_a_refused_connection_every_few_ms() ->
     finally:
         socket.close(linger=0)
         client.context.destroy(linger=0)
+
+
+def test_step_kernel_manager_resolves_ready_when_its_kernel_started_and_when_it_stopped() -> None:
+    async def start_and_stop() -> tuple[bool, bool, bool]:
+        manager = StepKernelManager(kernel_name="python3")
+        await manager.start_kernel()
+        started = manager.ready.done() and manager.ready.exception() is None
+        alive = await manager.is_alive()
+        await manager.shutdown_kernel()
+        stopped = manager.ready.done() and not await manager.is_alive()
+        return started, alive, stopped
+
+    assert asyncio.run(start_and_stop()) == (True, True, True)
