@@ -13,10 +13,10 @@ from runnable_jupyter.executors.kernel_stopping import signal_process_group, sto
 
 # A stand-in kernel in its own session (as jupyter_client starts kernels) that starts two
 # children: one in its process group, one that calls setsid and so leaves the group; both print
-# their pid and sleep.
+# their pid (in one write: two children's `print`s interleave under PYTHONUNBUFFERED) and sleep.
 KERNEL = """
 import subprocess, sys
-code = "import os, sys, time; print(os.getpid(), flush=True); time.sleep(60)"
+code = "import os, time; os.write(1, b'%d%c' % (os.getpid(), 10)); time.sleep(60)"
 sleeper = [sys.executable, "-c", code]
 in_group = subprocess.Popen(sleeper)
 left_group = subprocess.Popen(sleeper, start_new_session=True)
