@@ -12,8 +12,8 @@ import {
   graphNode,
   openPipelineFromFileBrowser,
   PANEL_ID,
-  panelButton,
   panelRow,
+  runAll,
   screenshotPath,
   uploadNotebook,
   uploadPipeline
@@ -83,8 +83,7 @@ test.describe('catalog', () => {
     await expect(page.locator(`${EDITOR} .react-flow__edge`)).toHaveCount(1);
     await expect(label).toHaveCount(0);
 
-    await panelButton(page, 'run-all').click();
-    await page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-accept').click();
+    await runAll(page);
     await expectStatus(graphNode(page, 'train'), 'succeeded');
 
     // The edge names what load wrote and train read (not `params`, which train did not read).

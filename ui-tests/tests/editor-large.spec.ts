@@ -9,13 +9,13 @@ import {
   EDITOR,
   expectStatus,
   graphNode,
+  layeredPipeline,
   openPipeline,
   PANEL_ID,
-  panelButton,
+  runAll,
   screenshotPath,
   uploadNotebook,
   uploadNotebooks,
-  layeredPipeline,
   uploadPipeline
 } from './helpers';
 
@@ -186,8 +186,7 @@ test('the filter shows only the failed and running steps with their neighbours',
   });
   await openPipeline(page, path);
   await page.sidebar.openTab(PANEL_ID);
-  await panelButton(page, 'run-all').click();
-  await page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-accept').click();
+  await runAll(page);
   await expectStatus(graphNode(page, 'train'), 'failed');
   await expectStatus(graphNode(page, 'other'), 'succeeded');
 

@@ -82,6 +82,41 @@ export async function uploadPipeline(
   );
 }
 
+/** A step of `uploadChain`: its id, also its notebook's name (`<id>.ipynb`), and its cells. */
+export interface IChainStep {
+  id: string;
+  sources: string[];
+}
+
+/**
+ * The set-up of most run tests: one notebook per step and a pipeline file (`fileName` in
+ * `folder`, with the `pipeline` fields given) running them in a row, each step depending on the
+ * one before it, laid out left to right. Returns the pipeline file's path.
+ */
+export async function uploadChain(
+  page: IJupyterLabPageFixture,
+  folder: string,
+  fileName: string,
+  steps: IChainStep[],
+  pipeline: object = {}
+): Promise<string> {
+  for (const step of steps) {
+    await uploadNotebook(page, `${folder}/${step.id}.ipynb`, step.sources);
+  }
+  const path = `${folder}/${fileName}`;
+  await uploadPipeline(page, path, {
+    version: 1,
+    ...pipeline,
+    steps: steps.map((step, index) => ({
+      id: step.id,
+      notebook: `${step.id}.ipynb`,
+      ...(index > 0 ? { depends_on: [steps[index - 1].id] } : {}),
+      position: { x: index * 300, y: 0 }
+    }))
+  });
+  return path;
+}
+
 /** A file's JSON content, read through the contents API. */
 export async function readJson(
   page: IJupyterLabPageFixture,
@@ -151,6 +186,12 @@ export function panelButton(
   return page.locator(
     `#${PANEL_ID} button[data-command="runnable-jupyter:${command}"]`
   );
+}
+
+/** "Run All" from the run panel, accepting its confirmation dialog. */
+export async function runAll(page: IJupyterLabPageFixture): Promise<void> {
+  await panelButton(page, 'run-all').click();
+  await page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-accept').click();
 }
 
 /** Wait until a graph node or panel row shows `status` (a run reaching it). */

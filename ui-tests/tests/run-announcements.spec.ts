@@ -9,10 +9,9 @@ import {
   graphNode,
   openPipeline,
   PANEL_ID,
-  panelButton,
   panelRow,
-  uploadNotebook,
-  uploadPipeline
+  runAll,
+  uploadChain
 } from './helpers';
 
 /** The region belongs to the page, not to the run panel. */
@@ -22,23 +21,14 @@ async function setUpFailingPipeline(
   page: IJupyterLabPageFixture,
   tmpPath: string
 ): Promise<void> {
-  await uploadNotebook(page, `${tmpPath}/load.ipynb`, ['print("loaded")']);
-  await uploadNotebook(page, `${tmpPath}/train_forest.ipynb`, [
-    'raise ValueError("n_estimators must be positive")'
+  const path = await uploadChain(page, tmpPath, 'wine.pipeline.json', [
+    { id: 'load', sources: ['print("loaded")'] },
+    {
+      id: 'train_forest',
+      sources: ['raise ValueError("n_estimators must be positive")']
+    }
   ]);
-  await uploadPipeline(page, `${tmpPath}/wine.pipeline.json`, {
-    version: 1,
-    steps: [
-      { id: 'load', notebook: 'load.ipynb', position: { x: 0, y: 0 } },
-      {
-        id: 'train_forest',
-        notebook: 'train_forest.ipynb',
-        depends_on: ['load'],
-        position: { x: 300, y: 0 }
-      }
-    ]
-  });
-  await openPipeline(page, `${tmpPath}/wine.pipeline.json`);
+  await openPipeline(page, path);
 }
 
 test('the aria-live region announces a failed step and the run end', async ({
@@ -53,8 +43,7 @@ test('the aria-live region announces a failed step and the run end', async ({
   await expect(region).toHaveAttribute('aria-live', 'polite');
   await expect(region).toHaveText('');
 
-  await panelButton(page, 'run-all').click();
-  await page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-accept').click();
+  await runAll(page);
   await expectStatus(panelRow(page, 'train_forest'), 'failed');
   await expect(region).toContainText('train_forest failed.', {
     timeout: 10000

@@ -9,32 +9,22 @@ import {
   expectStatus,
   openPipelineFromFileBrowser,
   PANEL_ID,
-  panelButton,
   panelRow,
-  uploadNotebook,
-  uploadPipeline
+  runAll,
+  uploadChain
 } from './helpers';
 
 test('a finished run is announced, naming the failed step, and Show Run opens it', async ({
   page,
   tmpPath
 }) => {
-  await uploadNotebook(page, `${tmpPath}/prepare.ipynb`, ['x = 1']);
-  await uploadNotebook(page, `${tmpPath}/train.ipynb`, [
-    'raise ValueError("n_estimators must be positive")'
+  await uploadChain(page, tmpPath, 'model.pipeline.json', [
+    { id: 'prepare', sources: ['x = 1'] },
+    {
+      id: 'train',
+      sources: ['raise ValueError("n_estimators must be positive")']
+    }
   ]);
-  await uploadPipeline(page, `${tmpPath}/model.pipeline.json`, {
-    version: 1,
-    steps: [
-      { id: 'prepare', notebook: 'prepare.ipynb', position: { x: 0, y: 0 } },
-      {
-        id: 'train',
-        notebook: 'train.ipynb',
-        depends_on: ['prepare'],
-        position: { x: 300, y: 0 }
-      }
-    ]
-  });
   await openPipelineFromFileBrowser(
     page,
     tmpPath,
@@ -42,8 +32,7 @@ test('a finished run is announced, naming the failed step, and Show Run opens it
     'train'
   );
   await page.sidebar.openTab(PANEL_ID);
-  await panelButton(page, 'run-all').click();
-  await page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-accept').click();
+  await runAll(page);
   await expectStatus(panelRow(page, 'train'), 'failed');
   const runId =
     (await page

@@ -9,10 +9,9 @@ import {
   expectStatus,
   openPipelineFromFileBrowser,
   PANEL_ID,
-  panelButton,
   panelRow,
-  uploadNotebook,
-  uploadPipeline
+  runAll,
+  uploadChain
 } from './helpers';
 
 // Autosave every second: an editable, dirty output would be written back within the test.
@@ -32,17 +31,13 @@ test('Open Output shows the executed notebook read-only, with no kernel, never s
   page,
   tmpPath
 }) => {
-  await uploadNotebook(page, `${tmpPath}/profile.ipynb`, [
-    'rows = 3',
-    'print("profiled", rows)'
-  ]);
-  await uploadPipeline(page, `${tmpPath}/one.pipeline.json`, {
-    version: 1,
-    name: 'one step',
-    steps: [
-      { id: 'profile', notebook: 'profile.ipynb', position: { x: 0, y: 0 } }
-    ]
-  });
+  await uploadChain(
+    page,
+    tmpPath,
+    'one.pipeline.json',
+    [{ id: 'profile', sources: ['rows = 3', 'print("profiled", rows)'] }],
+    { name: 'one step' }
+  );
   await openPipelineFromFileBrowser(
     page,
     tmpPath,
@@ -50,8 +45,7 @@ test('Open Output shows the executed notebook read-only, with no kernel, never s
     'profile'
   );
   await page.sidebar.openTab(PANEL_ID);
-  await panelButton(page, 'run-all').click();
-  await page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-accept').click();
+  await runAll(page);
   await expectStatus(panelRow(page, 'profile'), 'succeeded');
 
   const runId =

@@ -10,9 +10,9 @@ import {
   expectStatus,
   openPipelineFromFileBrowser,
   PANEL_ID,
-  panelButton,
   panelRow,
   readJson,
+  runAll,
   screenshotPath,
   uploadNotebook,
   uploadPipeline
@@ -85,8 +85,7 @@ test('typed run parameters: a bad value is refused by its field, a good one reac
   await expect(
     field('n_estimators').locator('.jp-runnable-run-parameter-error')
   ).toHaveText("'many' is not a whole number");
-  await panelButton(page, 'run-all').click();
-  await page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-accept').click();
+  await runAll(page);
   await expect(
     page.locator(`#${PANEL_ID} .jp-runnable-run-parameters-refused`)
   ).toContainText('n_estimators');
@@ -110,8 +109,7 @@ test('typed run parameters: a bad value is refused by its field, a good one reac
   await parameters.locator('button[data-view="form"]').click();
   await expect(field('title').locator('input')).toHaveValue('red wine');
 
-  await panelButton(page, 'run-all').click();
-  await page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-accept').click();
+  await runAll(page);
   for (const stepId of ['train', 'report']) {
     await expectStatus(panelRow(page, stepId), 'succeeded');
   }

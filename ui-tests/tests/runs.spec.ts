@@ -15,6 +15,7 @@ import {
   panelButton,
   panelRow,
   RUN_TIMEOUT,
+  runAll,
   screenshotPath,
   uploadNotebook,
   uploadPipeline
@@ -57,12 +58,6 @@ async function openPipelineAndPanel(
   await openPipelineFromFileBrowser(page, folder, 'two.pipeline.json', 'b');
   await page.sidebar.openTab(PANEL_ID);
   await expect(panelRow(page, 'b')).toBeVisible();
-}
-
-/** "Run All" from the panel, accepting its confirmation dialog. */
-async function runAll(page: IJupyterLabPageFixture): Promise<void> {
-  await panelButton(page, 'run-all').click();
-  await page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-accept').click();
 }
 
 /** The run parameters opened on their JSON view ("Advanced", beside the typed form). */

@@ -10,11 +10,10 @@ import {
   expectStatus,
   openPipelineFromFileBrowser,
   PANEL_ID,
-  panelButton,
   panelRow,
+  runAll,
   screenshotPath,
-  uploadNotebook,
-  uploadPipeline
+  uploadChain
 } from './helpers';
 
 const FAILING_CELL = [
@@ -31,14 +30,9 @@ test('a failed step shows a one-line error, its cell, its traceback on demand, a
   tmpPath
 }) => {
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
-  await uploadNotebook(page, `${tmpPath}/train.ipynb`, [
-    'import json',
-    FAILING_CELL.join('\n')
+  await uploadChain(page, tmpPath, 'errors.pipeline.json', [
+    { id: 'train', sources: ['import json', FAILING_CELL.join('\n')] }
   ]);
-  await uploadPipeline(page, `${tmpPath}/errors.pipeline.json`, {
-    version: 1,
-    steps: [{ id: 'train', notebook: 'train.ipynb', position: { x: 0, y: 0 } }]
-  });
   await openPipelineFromFileBrowser(
     page,
     tmpPath,
@@ -46,8 +40,7 @@ test('a failed step shows a one-line error, its cell, its traceback on demand, a
     'train'
   );
   await page.sidebar.openTab(PANEL_ID);
-  await panelButton(page, 'run-all').click();
-  await page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-accept').click();
+  await runAll(page);
   await expectStatus(panelRow(page, 'train'), 'failed');
 
   const error = panelRow(page, 'train').locator('.jp-runnable-run-step-error');

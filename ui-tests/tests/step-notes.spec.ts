@@ -9,36 +9,22 @@ import {
   expectStatus,
   openPipelineFromFileBrowser,
   PANEL_ID,
-  panelButton,
   panelRow,
-  uploadNotebook,
-  uploadPipeline
+  runAll,
+  uploadChain
 } from './helpers';
 
 test('Show Log on a step whose upstream failed says why it did not run', async ({
   page,
   tmpPath
 }) => {
-  await uploadNotebook(page, `${tmpPath}/a.ipynb`, [
-    'raise ValueError("a fails")'
+  await uploadChain(page, tmpPath, 'two.pipeline.json', [
+    { id: 'a', sources: ['raise ValueError("a fails")'] },
+    { id: 'b', sources: ['print("b ran")'] }
   ]);
-  await uploadNotebook(page, `${tmpPath}/b.ipynb`, ['print("b ran")']);
-  await uploadPipeline(page, `${tmpPath}/two.pipeline.json`, {
-    version: 1,
-    steps: [
-      { id: 'a', notebook: 'a.ipynb', position: { x: 0, y: 0 } },
-      {
-        id: 'b',
-        notebook: 'b.ipynb',
-        depends_on: ['a'],
-        position: { x: 300, y: 0 }
-      }
-    ]
-  });
   await openPipelineFromFileBrowser(page, tmpPath, 'two.pipeline.json', 'b');
   await page.sidebar.openTab(PANEL_ID);
-  await panelButton(page, 'run-all').click();
-  await page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-accept').click();
+  await runAll(page);
   await expectStatus(panelRow(page, 'a'), 'failed');
   await expectStatus(panelRow(page, 'b'), 'upstream_failed');
 

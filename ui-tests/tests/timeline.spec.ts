@@ -11,6 +11,7 @@ import {
   PANEL_ID,
   panelButton,
   panelRow,
+  runAll,
   screenshotPath,
   uploadNotebook,
   uploadPipeline
@@ -49,8 +50,7 @@ test('the timeline shows each step and attempt of the run, and selects steps in 
     'load'
   );
   await page.sidebar.openTab(PANEL_ID);
-  await panelButton(page, 'run-all').click();
-  await page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-accept').click();
+  await runAll(page);
   await expectStatus(panelRow(page, 'flaky'), 'failed');
   await expectStatus(panelRow(page, 'train'), 'succeeded');
   await panelButton(page, 'retry-run').click();
