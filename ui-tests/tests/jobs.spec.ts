@@ -341,6 +341,11 @@ test.describe('jobs', () => {
     await dialog.locator('input[name="name"]').fill('models');
     await setParameter(page, 'C', '0.1, 1.0');
     await setParameter(page, 'n_estimators', '20, 60');
+    // The two models' steps with their upstream: what the accuracies need (16 kernels, not 28).
+    for (const step of ['train_logreg', 'train_forest']) {
+      await dialog.getByRole('checkbox', { name: step, exact: true }).check();
+    }
+    await dialog.locator('select[name="mode"]').selectOption('upstream');
     await expect(dialog.locator('.jp-runnable-job-grid-size')).toHaveAttribute(
       'data-runs',
       '4'
@@ -362,6 +367,24 @@ test.describe('jobs', () => {
       for (const text of await cells.allTextContents()) {
         expect(Number(text)).toBeGreaterThan(0.5);
       }
+    }
+    // Each run ran just the selected steps and their upstream.
+    const rows = jobs.locator('.jp-runnable-job-runs-table tbody tr');
+    for (const row of await rows.all()) {
+      const runId = await row.getAttribute('data-run-id');
+      const log = await readJson(
+        page,
+        `${tmpPath}/wine.runs/${runId}/run.json`
+      );
+      const ran = Object.keys(log.steps).filter(
+        id => log.steps[id].status === 'succeeded'
+      );
+      expect(ran.sort()).toEqual([
+        'features',
+        'load',
+        'train_forest',
+        'train_logreg'
+      ]);
     }
   });
 });
