@@ -187,6 +187,15 @@ export function StepList(props: IStepListProps): JSX.Element {
     [steps, states, folded]
   );
   const selected = React.useMemo(() => new Set(selection), [selection]);
+  // The list re-measures every row whenever its key function changes: keep one function for as
+  // long as the rows' keys are the same (status events change states, rarely the rows' order).
+  const rowsRef = React.useRef(rows);
+  rowsRef.current = rows;
+  const keys = React.useMemo(() => rows.map(rowKey).join('\n'), [rows]);
+  const keyOfIndex = React.useCallback(
+    (index: number) => rowKey(rowsRef.current[index]),
+    [keys]
+  );
   const scrollTo = useScrollToSelected(selection);
   const lastKnown = useLastKnownStates(
     props.fetchRunLog,
@@ -237,7 +246,7 @@ export function StepList(props: IStepListProps): JSX.Element {
       <WindowedList
         className="jp-runnable-run-step-list"
         count={rows.length}
-        rowKey={index => rowKey(rows[index])}
+        rowKey={keyOfIndex}
         scrollRequest={
           scrollTo === null
             ? null
