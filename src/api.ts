@@ -64,3 +64,23 @@ export async function requestAPI<T>(
   }
   return data as T;
 }
+
+/** A typed client of some of the API's routes (the runs', the jobs'), over one server. */
+export class ApiClient {
+  constructor(
+    protected readonly serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  ) {}
+
+  /** `endPoint` called with `method`, `body` sent as JSON when there is one. */
+  protected _request<T>(
+    endPoint: string,
+    method = 'GET',
+    body?: unknown
+  ): Promise<T> {
+    const init: RequestInit = { method };
+    if (body !== undefined) {
+      init.body = JSON.stringify(body);
+    }
+    return requestAPI<T>(endPoint, init, this.serverSettings);
+  }
+}

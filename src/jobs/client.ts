@@ -2,9 +2,7 @@
  * Typed REST client of the jobs routes and what the Jobs view reads besides them (declared
  * parameters, schedule previews, a job's runs, run logs, comparisons).
  */
-import { ServerConnection } from '@jupyterlab/services';
-
-import { requestAPI } from '../api';
+import { ApiClient } from '../api';
 import type { IRunListReply, IRunLog, IRunSummary } from '../runs/dto';
 import {
   IComparison,
@@ -26,11 +24,7 @@ export interface IJobRunSummary extends IRunSummary {
   } | null;
 }
 
-export class JobsClient {
-  constructor(
-    private readonly serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
-  ) {}
-
+export class JobsClient extends ApiClient {
   list(pipeline: string): Promise<IJobsListReply> {
     return this._request(`jobs?${new URLSearchParams({ pipeline })}`);
   }
@@ -78,18 +72,6 @@ export class JobsClient {
     const query = new URLSearchParams({ pipeline });
     runIds.forEach(runId => query.append('run', runId));
     return this._request(`compare?${query}`);
-  }
-
-  private _request<T>(
-    endPoint: string,
-    method = 'GET',
-    body?: unknown
-  ): Promise<T> {
-    const init: RequestInit = { method };
-    if (body !== undefined) {
-      init.body = JSON.stringify(body);
-    }
-    return requestAPI<T>(endPoint, init, this.serverSettings);
   }
 }
 

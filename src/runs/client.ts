@@ -1,9 +1,7 @@
 /**
  * Typed REST client of the runs routes (`/runnable-jupyter/api/runs...`).
  */
-import { ServerConnection } from '@jupyterlab/services';
-
-import { requestAPI } from '../api';
+import { ApiClient } from '../api';
 import type { IParametersReply } from '../jobs/dto';
 import {
   IRetryReply,
@@ -17,11 +15,7 @@ import {
 
 export * from './dto';
 
-export class RunsClient {
-  constructor(
-    private readonly serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
-  ) {}
-
+export class RunsClient extends ApiClient {
   /** Start a run; the server answers at once (202) with the new run's log. */
   start(request: IStartRunRequest): Promise<IStartRunReply> {
     return this._request<IStartRunReply>('runs', 'POST', request);
@@ -65,18 +59,6 @@ export class RunsClient {
     return this._request<IRetryReply>(`${runPath(runId)}/retry`, 'POST', {
       force
     });
-  }
-
-  private _request<T>(
-    endPoint: string,
-    method = 'GET',
-    body?: unknown
-  ): Promise<T> {
-    const init: RequestInit = { method };
-    if (body !== undefined) {
-      init.body = JSON.stringify(body);
-    }
-    return requestAPI<T>(endPoint, init, this.serverSettings);
   }
 }
 
