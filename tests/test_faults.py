@@ -308,6 +308,10 @@ def test_a_killed_worker_fails_its_step_its_kernel_dies_and_the_run_is_retryable
     campaign.retry_succeeds(log)  # the executor replaced the dead worker
 
 
+def restore_sighup() -> None:
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize(
     "hangup",
     [
@@ -327,6 +331,9 @@ def test_a_killed_owner_leaves_no_kernel_and_its_run_is_interrupted_and_retryabl
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its session holds the CLI and its workers, for cleanup
+            # A terminal's CLI has SIGHUP's default action, whatever this test inherited (under
+            # `nohup` SIGHUP is ignored, and an ignored signal stays ignored across exec).
+            preexec_fn=restore_sighup,
         )
     left: list[psutil.Process] = []  # killed at the end whatever happens
     try:
