@@ -184,10 +184,14 @@ def inspect_notebook(
         with warnings.catch_warnings():
             # Cells without ids (older nbformat 4 minors) are fine: papermill runs them as is.
             warnings.simplefilter("ignore", MissingIDFieldWarning)
+            # reads() validates already: its captured error is raised rather than validating
+            # the notebook a second time (every `run` checks every step's notebook).
+            invalid: dict[str, Exception] = {}
             nb = nbformat.reads(  # type: ignore[no-untyped-call]
-                text, as_version=nbformat.NO_CONVERT, capture_validation_error={}
+                text, as_version=nbformat.NO_CONVERT, capture_validation_error=invalid
             )
-            nbformat.validate(nb)
+            if "ValidationError" in invalid:
+                raise invalid["ValidationError"]
     except NotJSONError:
         return f"notebook {notebook!r} is not JSON: is it really a Jupyter notebook?", None
     except Exception as error:  # nbformat raises many types for malformed notebooks
