@@ -53,6 +53,9 @@ class JobRunExecution:
     error: str | None = None  # why it stopped starting runs
     cancelled: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
+    # Held while a run starts and while a cancel is set: a run starts before a cancel (and is
+    # cancelled by it) or not at all.
+    starting: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def pending(self) -> int:
@@ -149,7 +152,8 @@ class JobRunner:
             )
 
     def _cancel(self, execution: JobRunExecution) -> None:
-        execution.cancelled.set()
+        with execution.starting:
+            execution.cancelled.set()
         for run_id in list(execution.in_flight):
             try:
                 self.manager.cancel(run_id)
@@ -157,6 +161,11 @@ class JobRunner:
                 pass
 
     def _start_next(self, execution: JobRunExecution) -> None:
+        with execution.starting:
+            if not execution.cancelled.is_set():  # cancelled since the dispatcher looked
+                self._start_run(execution)
+
+    def _start_run(self, execution: JobRunExecution) -> None:
         point = execution.points[len(execution.runs)]
         job = execution.job
         log = self.manager.start(
@@ -173,8 +182,6 @@ class JobRunner:
         if log.status not in (RunStatus.pending, RunStatus.running):
             return  # ended at once (every step cached or mocked)
         execution.in_flight.append(log.run_id)
-        if execution.cancelled.is_set():  # cancelled while it started
-            self.manager.cancel(log.run_id)
 
     def _dispatch(self, execution: JobRunExecution) -> None:
         try:
