@@ -14,9 +14,9 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any
 
 from .arguments import EXIT_FAILED, EXIT_OK, parse_parameters, pipeline_argument
+from .signals import signals_call
 
 STEP_LOG_PRINTED_MAX = 200_000  # characters of the step's log echoed at most (its end)
 
@@ -28,16 +28,12 @@ def cmd_exec_step(args: argparse.Namespace, root: Path) -> int:
     relative = pipeline_argument(args.pipeline, root)
     cancel = threading.Event()
 
-    def stop(signum: int, _frame: Any) -> None:
+    def stop(signum: int) -> None:
         print(f"{signal.Signals(signum).name}: stopping step {args.step}", file=sys.stderr)
         cancel.set()
 
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-    try:
+    with signals_call((signal.SIGTERM, signal.SIGINT), stop):
         outcome = exec_step(root, relative, args.run_id, args.step, parameters, cancel=cancel)
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
     attempt = outcome.attempt
     if attempt is not None and attempt.log_file:
         _print_step_log(Path(attempt.log_file))

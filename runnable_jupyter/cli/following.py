@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..runlog.models import RunLog, RunStatus
 from .arguments import EXIT_FAILED, EXIT_OK, CliError
 from .run_text import ACTIVE_RUN_STATUSES, PlainProgress
+from .signals import signals_call
 
 if TYPE_CHECKING:  # the engine is imported late: `validate` need not load it
     from ..executors.interface import Executor
@@ -47,7 +48,7 @@ class Follower:
     def on_event(self, _event: Any) -> None:
         self.wake.set()
 
-    def on_sigint(self, _signum: int, _frame: Any) -> None:
+    def on_sigint(self, _signum: int) -> None:
         self.interrupted = True
         self.wake.set()
 
@@ -122,18 +123,19 @@ def follower(
     """A follower and its manager; `executor` (None: the manager's local pool) is shut down
     after the manager."""
     follow = Follower()
-    previous = signal.signal(signal.SIGINT, follow.on_sigint)
     try:
-        with manager_for(
-            root,
-            on_event=follow.on_event,
-            max_parallel=max_parallel,
-            default_timeout_s=timeout_s,
-            executor=executor,
-        ) as manager:
+        with (
+            signals_call((signal.SIGINT,), follow.on_sigint),
+            manager_for(
+                root,
+                on_event=follow.on_event,
+                max_parallel=max_parallel,
+                default_timeout_s=timeout_s,
+                executor=executor,
+            ) as manager,
+        ):
             follow.manager = manager
             yield follow, manager
     finally:
         if executor is not None:
             executor.shutdown()
-        signal.signal(signal.SIGINT, previous)

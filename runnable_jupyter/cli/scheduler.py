@@ -13,13 +13,14 @@ import signal
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..clock import utcnow
 from .arguments import EXIT_OK
 from .following import manager_for
 from .jobs import grid_text
 from .run_text import local_time
+from .signals import signals_call
 
 if TYPE_CHECKING:
     from ..jobs.runner import JobRunExecution
@@ -39,18 +40,11 @@ def cmd_scheduler(args: argparse.Namespace, root: Path) -> int:
         jobs = JobService(manager, runner, max_grid=args.max_grid, clock=clock)
         loop = SchedulerLoop(Scheduler(jobs, clock=clock, on_fired=_fired), args.interval)
 
-        def stop(_signum: int, _frame: Any) -> None:
-            loop.stop()
-
-        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-        try:
+        with signals_call((signal.SIGTERM, signal.SIGINT), lambda _signum: loop.stop()):
             print(f"scheduler: running the scheduled jobs under {root} (SIGTERM stops)", flush=True)
             loop.run()
             print("scheduler: stopping: cancelling the job runs in progress", flush=True)
             runner.shutdown()
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
     print("scheduler: stopped", flush=True)
     return EXIT_OK
 
