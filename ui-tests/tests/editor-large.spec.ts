@@ -8,6 +8,7 @@ import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import {
   EDITOR,
   expectStatus,
+  graphAtRest,
   graphNode,
   layeredPipeline,
   openPipeline,
@@ -59,7 +60,7 @@ test('a 200-step pipeline fits at a readable zoom: compact nodes zoomed out, ful
       '.jp-runnable-PipelineEditorWidget .jp-Toolbar [data-command="runnable-jupyter:fit-view"]'
     )
     .click();
-  await page.waitForTimeout(400);
+  await graphAtRest(page);
   expect(await zoom(page)).toBeGreaterThanOrEqual(0.3);
   const compact = page.locator('.jp-runnable-node.jp-mod-compact');
   await expect(compact.first()).toBeVisible();
@@ -75,7 +76,7 @@ test('a 200-step pipeline fits at a readable zoom: compact nodes zoomed out, ful
   const zoomIn = page.locator(`${EDITOR} .react-flow__controls-zoomin`);
   for (let i = 0; i < 6 && (await zoom(page)) < 0.6; i++) {
     await zoomIn.click();
-    await page.waitForTimeout(300);
+    await graphAtRest(page);
   }
   await expect(compact).toHaveCount(0);
   await expect(
@@ -88,7 +89,7 @@ test('a 200-step pipeline fits at a readable zoom: compact nodes zoomed out, ful
   await search.press('Enter');
   const found = graphNode(page, 'step_0187');
   await expect(found).toHaveClass(/jp-mod-selected/);
-  await page.waitForTimeout(500);
+  await graphAtRest(page);
   const box = (await found.boundingBox())!;
   const graph = (await page.locator('.jp-runnable-graph').boundingBox())!;
   expect(
@@ -243,7 +244,7 @@ test('opening 1,000 steps draws only the nodes in view; edges to the others end 
   await uploadPipeline(page, path, layeredPipeline(1000, 20));
   await openPipeline(page, path);
   await expect(page.locator('.jp-runnable-node').first()).toBeVisible();
-  await page.waitForTimeout(1000);
+  await graphAtRest(page);
   const drawn = await page.evaluate(() => (window as any).__maxDrawnNodes);
   // About 12 layers of 20 steps fit at the readable zoom; not the 1,000.
   expect(drawn).toBeGreaterThan(0);
@@ -274,7 +275,7 @@ test('opening 1,000 steps draws only the nodes in view; edges to the others end 
   await search.fill(source);
   await search.press('Enter');
   await expect(graphNode(page, source)).toBeVisible();
-  await page.waitForTimeout(800);
+  await graphAtRest(page);
   const after = await edgeEnds(page, edge!);
   after.forEach((value, index) =>
     expect(Math.abs(value - before[index])).toBeLessThan(0.5)

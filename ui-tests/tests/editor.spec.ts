@@ -6,6 +6,7 @@ import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import {
   currentTab,
   EDITOR,
+  graphAtRest,
   openPipeline,
   readJson,
   saveCurrent,
@@ -399,7 +400,7 @@ test('screenshot: a laid-out pipeline in the light theme', async ({
   await expect(
     page.locator('.jp-runnable-properties input[name="id"]')
   ).toHaveValue('train');
-  await page.waitForTimeout(500);
+  await graphAtRest(page);
   await page.screenshot({ path: screenshotPath('editor.png') });
   await saveCurrent(page);
   const saved = await readJson(page, path);

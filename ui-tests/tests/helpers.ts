@@ -203,6 +203,43 @@ export async function expectStatus(
   await expect(element).toHaveAttribute('data-status', status, { timeout });
 }
 
+/**
+ * Wait until the pipeline graph is at rest: its viewport transform, its drawn nodes and its edge
+ * paths unchanged for 10 animation frames (a zoom, pan or fit animation ended, nodes measured).
+ * Rejects if the graph is still moving after 10 s.
+ */
+export async function graphAtRest(page: IJupyterLabPageFixture): Promise<void> {
+  await page.locator(`${EDITOR} .react-flow__viewport`).evaluate(
+    viewport =>
+      new Promise<void>((resolve, reject) => {
+        const started = performance.now();
+        let last = '';
+        let still = 0;
+        const check = () => {
+          const edges = Array.from(
+            viewport.querySelectorAll('path.react-flow__edge-path'),
+            path => path.getAttribute('d')
+          );
+          const now = [
+            (viewport as HTMLElement).style.transform,
+            viewport.querySelectorAll('.react-flow__node').length,
+            edges.join(' ')
+          ].join('|');
+          still = now === last ? still + 1 : 0;
+          last = now;
+          if (still >= 10) {
+            resolve();
+          } else if (performance.now() - started > 10000) {
+            reject(new Error('The graph was still moving after 10 s.'));
+          } else {
+            requestAnimationFrame(check);
+          }
+        };
+        requestAnimationFrame(check);
+      })
+  );
+}
+
 /** The current main-area tab (it has `jp-mod-dirty` while its document is unsaved). */
 export function currentTab(page: IJupyterLabPageFixture): Locator {
   return page.locator('.lm-TabBar-tab.jp-mod-current');
