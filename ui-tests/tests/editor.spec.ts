@@ -286,11 +286,13 @@ test('editing in the graph and the properties panel: delete, undo, rename, open'
   expect(saved.steps[0]).toMatchObject({ id: 'load', parameters: { n: 3 } });
   expect(saved.steps[1].depends_on).toEqual(['load']);
 
-  // Shift-click adds to the selection (the step selection the run commands use).
+  // Shift-click adds to the selection (the step selection the run commands use). The open
+  // properties panel covers the middle of b: the click goes to b's visible top-left corner
+  // (aimed at b's middle, it hit the edge or the pane and Playwright retried for up to 45 s).
   await page.locator('.jp-runnable-node[data-step-id="load"]').click();
   await page
     .locator('.jp-runnable-node[data-step-id="b"]')
-    .click({ modifiers: ['Shift'] });
+    .click({ modifiers: ['Shift'], position: { x: 8, y: 8 } });
   await expect(page.locator('.jp-runnable-properties')).toContainText(
     '2 steps selected'
   );

@@ -299,6 +299,14 @@ test.describe('run panel', () => {
     // Pick the older, failed run: the graph and the panel show its statuses.
     const older = history.nth(1);
     await expect(older).toHaveAttribute('data-run-id', failedRunId);
+    // The runs' notifications cover the history (bottom right): dismiss them as a user would,
+    // or the click waits until they time out.
+    await page.evaluate(() =>
+      (window as any).jupyterapp.commands.execute(
+        'apputils:dismiss-notification'
+      )
+    );
+    await expect(page.locator('.Toastify__toast')).toHaveCount(0);
     await older.click();
     await expect(older).toHaveAttribute('aria-pressed', 'true');
     await expectStatus(graphNode(page, 'a'), 'failed', 20000);
