@@ -10,3 +10,8 @@ c.ServerApp.ip = "127.0.0.1"  # noqa: F821
 c.ServerApp.port = int(os.environ.get("UI_TEST_PORT", "8888"))  # noqa: F821
 if os.geteuid() == 0:
     c.ServerApp.allow_root = True  # noqa: F821
+# No build check on each page load (GET /lab/api/build, ~0.45 s of server CPU per test): the
+# extension is installed in develop mode, no test asks for a build, and CPU is shared.
+c.ServerApp.tornado_settings = {  # noqa: F821
+    "page_config_data": {"buildCheck": False, "buildAvailable": False}
+}
