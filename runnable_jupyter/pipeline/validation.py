@@ -118,7 +118,8 @@ class _Checker:
         self.problems: list[Problem] = []
         self._known_kernels = None if known_kernels is None else set(known_kernels)
         self._kernels_rechecked: bool | None = None  # None: given by the caller, never looked up
-        self._notebooks: dict[tuple[str, Path], tuple[str | None, str | None]] = {}
+        # notebook as written -> (its problem, its kernelspec name): steps may share one
+        self._notebooks: dict[str, tuple[str | None, str | None]] = {}
         self.steps: list[tuple[int, dict[str, Any]]] = []
         if isinstance(data, dict) and isinstance(data.get("steps"), list):
             self.steps = [(i, s) for i, s in enumerate(data["steps"]) if isinstance(s, dict)]
@@ -291,23 +292,22 @@ class _Checker:
         notebook = step.get("notebook")
         if not isinstance(notebook, str) or not notebook:
             return None
-        where = pointer("steps", index, "notebook")
+        if notebook not in self._notebooks:  # resolved and read once, not once per step
+            self._notebooks[notebook] = self.read_notebook(notebook)
+        problem, kernel = self._notebooks[notebook]
+        if problem is not None:
+            self.add(pointer("steps", index, "notebook"), problem, step_id)
+        return kernel
+
+    def read_notebook(self, notebook: str) -> tuple[str | None, str | None]:
+        """The notebook's problem (where it resolves to, or what it holds) and kernel name."""
         try:
             path = resolve_inside(self.root, notebook, base=self.base_dir)
         except PathOutsideRoot:
-            self.add(where, f"notebook {notebook!r} {escape_reason(notebook, self.root)}", step_id)
-            return None
+            return f"notebook {notebook!r} {escape_reason(notebook, self.root)}", None
         except InvalidPath as error:
-            self.add(where, f"notebook: {error}", step_id)
-            return None
-        if (notebook, path) not in self._notebooks:  # steps may share a notebook: read it once
-            self._notebooks[notebook, path] = inspect_notebook(
-                notebook, path, self.root, self.base_dir
-            )
-        problem, kernel = self._notebooks[notebook, path]
-        if problem is not None:
-            self.add(where, problem, step_id)
-        return kernel
+            return f"notebook: {error}", None
+        return inspect_notebook(notebook, path, self.root, self.base_dir)
 
     def known_kernels(self) -> set[str]:
         if self._known_kernels is None:
