@@ -25,13 +25,14 @@ import { LayoutDirection } from '../layoutGraph';
 import { RunStatusSource } from '../settings';
 import { PipelineEditorModel } from '../model';
 import { CatalogEdge, CatalogEdgeType } from './CatalogEdge';
-import { buildEdges, buildNodes } from './elements';
+import { buildEdges, buildNodes, edgesBetween } from './elements';
 import { minimapNodeColor } from './minimapColors';
 import { StepNode, StepNodeType } from './StepNode';
 import { graphAriaLabels } from './ariaLabels';
 import { GraphFinder } from './GraphFinder';
 import { focusedSteps } from './stepFocus';
 import { useAutoFit } from './useAutoFit';
+import { useFirstDrawing } from './useFirstDrawing';
 import { useNotebookDrop } from './useNotebookDrop';
 import { useStepKeys } from './useStepKeys';
 import {
@@ -82,6 +83,7 @@ function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
   const [runService, setRunService] = React.useState(runStatus.service);
   const [nodes, setNodes] = React.useState<StepNodeType[]>([]);
   const [edges, setEdges] = React.useState<CatalogEdgeType[]>([]);
+  const allEdges = React.useRef<CatalogEdgeType[]>([]);
   const [banner, setBanner] = React.useState<string | null>(null);
   const container = React.useRef<HTMLDivElement>(null);
   const stepCount = model.document?.steps.length ?? 0;
@@ -90,10 +92,17 @@ function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
     [stepCount]
   );
   const ariaLabels = React.useMemo(() => graphAriaLabels(trans), [trans]);
+  const firstDrawing = useFirstDrawing(container, fitOptions);
+  const fit = React.useCallback(() => {
+    if (!firstDrawing.refit()) {
+      void fitView(fitOptions);
+    }
+  }, [firstDrawing, fitView, fitOptions]);
   const { onMoveStart, stopAutoFit } = useAutoFit(
     container,
     nodes.length,
-    fitOptions
+    fit,
+    firstDrawing.fitted
   );
 
   const [filtered, setFiltered] = React.useState(false);
@@ -116,14 +125,29 @@ function GraphCanvas(props: IPipelineGraphProps): JSX.Element {
         ? focusedSteps(model.document, id => states.get(id)?.status ?? 'idle')
         : null;
     setShownCount(shown ? shown.size : null);
+    const drawn = firstDrawing.nextDrawn(
+      model.positions(),
+      isLargePipeline(stepCount)
+    );
     setNodes(previous =>
-      buildNodes(model, states, direction, trans, previous, shown)
+      buildNodes(model, states, direction, trans, previous, shown, drawn)
     );
     const log = runService?.shownRun(model.pipelinePath) ?? null;
-    setEdges(previous => buildEdges(model, log, trans, previous));
-  }, [model, runService, direction, trans, filtered]);
+    if (drawn) {
+      // Built from every edge of the last frame, so the drawing's frames share one build.
+      allEdges.current = buildEdges(model, log, trans, allEdges.current);
+      setEdges(edgesBetween(allEdges.current, drawn));
+    } else {
+      setEdges(previous => buildEdges(model, log, trans, previous));
+    }
+  }, [model, runService, direction, trans, filtered, firstDrawing, stepCount]);
   // Status events can come many per frame: one rebuild per frame draws them all.
-  const rebuild = useOncePerFrame(build);
+  const rebuild = useOncePerFrame(() => {
+    build();
+    if (firstDrawing.drawing()) {
+      rebuild(); // the first drawing's next frame
+    }
+  });
 
   React.useEffect(() => {
     const onRunChanged = (_: IRunService, path: string) => {

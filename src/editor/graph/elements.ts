@@ -49,7 +49,8 @@ function sameData(a: IStepNodeData, b: IStepNodeData): boolean {
  * measurements and the position of a node being dragged, so a re-render does not make it jump.
  * A node whose drawing did not change is the previous object itself: xyflow then re-renders
  * only the nodes that changed (one status event re-renders one node, not a thousand).
- * With `shown`, the other steps are hidden (the status filter).
+ * With `shown`, the other steps are hidden (the status filter); with `drawn`, the other steps
+ * are left out (not drawn yet: the first drawing of a large pipeline).
  */
 export function buildNodes(
   model: PipelineEditorModel,
@@ -57,7 +58,8 @@ export function buildNodes(
   direction: LayoutDirection,
   trans: TranslationBundle,
   previous: ReadonlyArray<StepNodeType>,
-  shown: ReadonlySet<string> | null = null
+  shown: ReadonlySet<string> | null = null,
+  drawn: ReadonlySet<string> | null = null
 ): StepNodeType[] {
   const document = model.document;
   if (!document) {
@@ -79,8 +81,8 @@ export function buildNodes(
   for (const step of document.steps) {
     const old = previousById.get(step.id);
     const position = old?.dragging ? old.position : positions.get(step.id);
-    if (!position) {
-      continue; // placed once the layout answers
+    if (!position || (drawn && !drawn.has(step.id))) {
+      continue; // placed once the layout answers, or drawn in a later frame
     }
     const state = states.get(step.id);
     const data: IStepNodeData = {
@@ -128,6 +130,16 @@ export function buildNodes(
     });
   }
   return unlessUnchanged(nodes, previous);
+}
+
+/** The edges between drawn steps (all of them when `drawn` is null). */
+export function edgesBetween(
+  edges: CatalogEdgeType[],
+  drawn: ReadonlySet<string> | null
+): CatalogEdgeType[] {
+  return drawn
+    ? edges.filter(edge => drawn.has(edge.source) && drawn.has(edge.target))
+    : edges;
 }
 
 const ARROW = { type: MarkerType.ArrowClosed, width: 18, height: 18 };

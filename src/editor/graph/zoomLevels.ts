@@ -6,8 +6,6 @@
  * Fit view stops at the readable zoom of the nodes it will draw, and centres the graph when it
  * does not fit whole; the user can still zoom out to see 1,000 steps at once.
  */
-import { FitViewOptions } from '@xyflow/react';
-
 /** From this many steps a pipeline is large: compact nodes when zoomed out, culling. */
 export const LARGE_PIPELINE_STEPS = 50;
 /** Full nodes below this zoom (large pipelines only) are drawn compact. */
@@ -29,7 +27,14 @@ export function readableZoom(stepCount: number): number {
     : READABLE_FULL_ZOOM;
 }
 
-export function fitViewOptions(stepCount: number): FitViewOptions {
+/** Fit view's options (xyflow's FitViewOptions, every field given). */
+export interface IFitOptions {
+  padding: number;
+  minZoom: number;
+  maxZoom: number;
+}
+
+export function fitViewOptions(stepCount: number): IFitOptions {
   return { padding: 0.2, maxZoom: 1, minZoom: readableZoom(stepCount) };
 }
 
