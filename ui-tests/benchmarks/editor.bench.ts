@@ -89,6 +89,37 @@ async function stopProfile(
   }
 }
 
+/**
+ * A Chromium timeline trace of one phase when BENCH_TRACE names it: what a long task holds
+ * besides script (style, layout, paint). Read it with `node benchmarks/longTasks.js FILE`.
+ */
+async function startTrace(
+  page: IJupyterLabPageFixture,
+  phase: string,
+  name: string
+): Promise<string | null> {
+  if (process.env.BENCH_TRACE !== phase) {
+    return null;
+  }
+  const context = page.context();
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const file = path.join(RESULTS, `editor-${name}.trace.json`);
+  await context.browser()!.startTracing(context.pages()[0], {
+    path: file,
+    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline']
+  });
+  return file;
+}
+
+async function stopTrace(
+  page: IJupyterLabPageFixture,
+  file: string | null
+): Promise<void> {
+  if (file) {
+    await page.context().browser()!.stopTracing();
+  }
+}
+
 /** Collects long tasks and frame times from the page's start. */
 function installProbes(): void {
   const bench = { longTasks: [] as number[][], frames: [] as number[] };
@@ -219,6 +250,7 @@ async function benchSize(
 
   // Open (saved positions): until every drawn node is measured and stays so.
   const openProfiler = await startProfile(page, 'open');
+  const openTrace = await startTrace(page, 'open', `open-${size}`);
   let start = await now(page);
   // Returns nothing: Playwright would serialise the returned widget in the page, for a second
   // or more, and that task would count as the editor's.
@@ -230,6 +262,7 @@ async function benchSize(
   let done = await whenTrue(page, GRAPH_DRAWN);
   results.open = await phase(page, start, done, await settle(page));
   await stopProfile(openProfiler, `open-${size}`);
+  await stopTrace(page, openTrace);
 
   // Auto layout of every step (the toolbar's command), until the new positions are drawn.
   start = await now(page);
