@@ -16,9 +16,11 @@ from collections.abc import Collection
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import nbformat
+import nbformat.reader
 from nbformat.reader import NotJSONError
 from nbformat.warnings import MissingIDFieldWarning
+
+from runnable_jupyter.pipeline.notebook_schema import schema_error
 
 
 def suggest_fix(word: str, candidates: Collection[str], otherwise: str) -> str:
@@ -184,14 +186,10 @@ def inspect_notebook(
         with warnings.catch_warnings():
             # Cells without ids (older nbformat 4 minors) are fine: papermill runs them as is.
             warnings.simplefilter("ignore", MissingIDFieldWarning)
-            # reads() validates already: its captured error is raised rather than validating
-            # the notebook a second time (every `run` checks every step's notebook).
-            invalid: dict[str, Exception] = {}
-            nb = nbformat.reads(  # type: ignore[no-untyped-call]
-                text, as_version=nbformat.NO_CONVERT, capture_validation_error=invalid
-            )
-            if "ValidationError" in invalid:
-                raise invalid["ValidationError"]
+            nb = nbformat.reader.reads(text)  # type: ignore[no-untyped-call]
+            invalid = schema_error(nb)
+            if invalid is not None:
+                raise invalid
     except NotJSONError:
         return f"notebook {notebook!r} is not JSON: is it really a Jupyter notebook?", None
     except Exception as error:  # nbformat raises many types for malformed notebooks
