@@ -23,8 +23,5 @@ module.exports = {
         module: { type: 'commonjs' }
       }
     ]
-  },
-  // @lumino/polling's Poll.dispose() leaves its next tick's timer scheduled (the run service's
-  // history poll: a minute), which kept the single in-band process alive after the last test.
-  forceExit: true
+  }
 };

@@ -7,6 +7,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { StatusBadge } from '../components/StatusBadge';
+import { useCheckedSet } from '../components/useCheckedSet';
 import { formatDuration } from '../duration';
 import { formatStart } from '../runs/format';
 import { MetricChart } from './MetricChart';
@@ -55,22 +56,13 @@ function cellDisplay(
 export function JobRuns(props: IJobRunsProps): JSX.Element {
   const { rows, trans } = props;
   const [sortKey, setSortKey] = React.useState<ISortKey | null>(null);
-  const [checked, setChecked] = React.useState<ReadonlySet<string>>(new Set());
+  const [checked, toggle] = useCheckedSet();
   const columns = runColumns(rows, props.gridNames);
   const ids = columnIds(columns);
   const sorted = sortKey ? sortRows(rows, sortKey, cellOf) : [...rows];
   const compared = sorted
     .filter(row => checked.has(row.runId))
     .map(row => row.runId);
-  const toggle = (runId: string, on: boolean) => {
-    const next = new Set(checked);
-    if (on) {
-      next.add(runId);
-    } else {
-      next.delete(runId);
-    }
-    setChecked(next);
-  };
   const exportCsv = () =>
     props.onExport(
       ids.map(columnHeader),

@@ -87,6 +87,10 @@ export class RunRefresher implements IDisposable {
       return;
     }
     this._isDisposed = true;
+    // Poll.dispose() leaves the next tick's timer scheduled (up to minutes away, keeping a
+    // test process alive); stop() clears it before its first await.
+    void this._poll.stop();
+    void this._historyPoll.stop();
     this._poll.dispose();
     this._historyPoll.dispose();
     this._refetcher.dispose();

@@ -6,6 +6,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { StatusBadge } from '../../components/StatusBadge';
+import { useCheckedSet } from '../../components/useCheckedSet';
 import { attemptDurations, formatAttemptDurations } from '../../duration';
 import { IRunSummary } from '../dto';
 import { formatStart } from '../format';
@@ -36,17 +37,8 @@ export interface IRunHistoryProps {
 
 export function RunHistory(props: IRunHistoryProps): JSX.Element {
   const { runs, trans, onCompare } = props;
-  const [checked, setChecked] = React.useState<ReadonlySet<string>>(new Set());
+  const [checked, toggle] = useCheckedSet();
   const compared = runs.filter(run => checked.has(run.run_id));
-  const toggle = (runId: string, on: boolean) => {
-    const next = new Set(checked);
-    if (on) {
-      next.add(runId);
-    } else {
-      next.delete(runId);
-    }
-    setChecked(next);
-  };
   return (
     <div className="jp-runnable-run-history">
       <h3 className="jp-runnable-run-section-title">
