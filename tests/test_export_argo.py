@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import yaml
 from argo_interpreter import run_workflow
+from example_stand_ins import STEPS, write_light_notebooks
 from helpers import write_notebook, write_step_pipeline
 from hera.workflows.models import Workflow as ArgoWorkflow
 
@@ -26,7 +27,6 @@ from runnable_jupyter.cli import main
 pytestmark = pytest.mark.timeout(300)
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-STEPS = ("load", "profile", "features", "train_logreg", "train_forest", "evaluate", "report")
 CREATED = datetime(2026, 12, 3, 14, 15, 9, tzinfo=timezone.utc)
 
 
@@ -103,43 +103,11 @@ def test_max_parallel_and_timeouts_become_parallelism_and_deadlines(workspace: P
     assert spec["volumes"][0]["persistentVolumeClaim"]["claimName"] == "runnable-jupyter-workspace"
 
 
-PUT = "from runnable_jupyter import catalog\n"
-# Step -> what its stand-in does: the entries the example's steps put and read, the files the
-# evaluate step's globs copy in (model_*, test.*) and out (metrics.json, report.md, confusion.png).
-STAND_INS = {
-    "load": PUT + "catalog.put('wine', {'rows': 178, 'random_state': random_state})",
-    "profile": PUT + "catalog.put('profile', {'rows': catalog.get('wine')['rows']})",
-    "features": PUT + "catalog.put('train', [1, 2])\ncatalog.put('test', [3])",
-    "train_logreg": PUT + "catalog.put('model_logreg', {'fit': catalog.get('train')})",
-    "train_forest": PUT + "catalog.put('model_forest', {'fit': catalog.get('train')})",
-    "evaluate": (
-        "import json, pathlib\n"
-        "models = sorted(p.name for p in pathlib.Path('.').glob('model_*'))\n"
-        "assert models == ['model_forest.json', 'model_logreg.json'], models\n"
-        "assert json.loads(pathlib.Path('test.json').read_text()) == [3]\n"
-        "pathlib.Path('metrics.json').write_text(json.dumps({'best': 'forest'}))\n"
-        "pathlib.Path('report.md').write_text('| model | accuracy |')\n"
-        "pathlib.Path('confusion.png').write_bytes(b'\\x89PNG')"
-    ),
-    "report": PUT + "catalog.put('summary', {'best_model': catalog.get('metrics.json')['best']})",
-}
-
-
-def _light_notebooks(root: Path) -> None:
-    """Each of the example's step notebooks replaced by its stand-in (same path, same kernel)."""
-    pipeline = json.loads((root / "wine.pipeline.json").read_text())
-    assert [step["id"] for step in pipeline["steps"]] == list(STAND_INS)
-    for step in pipeline["steps"]:
-        write_notebook(
-            root / step["notebook"], STAND_INS[step["id"]], parameters="random_state = 0"
-        )
-
-
 def test_the_exported_dag_runs_the_example_into_one_run_log(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     document = _export(workspace)
-    _light_notebooks(workspace)
+    write_light_notebooks(workspace)
     run = run_workflow(
         document, {"workspace": workspace}, parameters={"random_state": "1"}, created=CREATED
     )
