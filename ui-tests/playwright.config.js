@@ -16,7 +16,9 @@ module.exports = {
     ...baseConfig.use,
     baseURL: `http://127.0.0.1:${port}`,
     video: 'off',
-    trace: 'retain-on-failure',
+    // Recording a trace costs about a third of the suite's CPU (editor.spec.ts: 104 CPU-s without,
+    // 150 with): only a retried test records one, and CI retries each failure once.
+    trace: 'on-first-retry',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
       args: [
