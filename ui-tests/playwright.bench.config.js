@@ -11,6 +11,7 @@ module.exports = {
   testMatch: '*.bench.ts',
   timeout: 30 * 60 * 1000,
   retries: 0,
+  workers: 1,
   reporter: [['list']],
   use: { ...base.use, viewport: { width: 1440, height: 900 }, trace: 'off' }
 };
