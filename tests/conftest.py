@@ -32,47 +32,38 @@ pytest_plugins = ["pytest_jupyter.jupyter_server"]
 # waiting; the quick ones (not listed) fill the end. (xdist would order them by number of tests:
 # test_packaging's two tests would come last.) Three workers on two cores: the modules waiting on
 # kernels, sleeps and timeouts leave CPU another worker uses; a fourth worker costs its start-up
-# and collection (~7 s of CPU) and gained nothing measurable. Seconds per module, roughly, on one
-# worker of a full run (`pytest --durations=0`, summed per module; 2026-12-03 20:10, load ~9:
-# every module about 2.5 times its quiet time, the wheel's build more), the 5000-step validation
-# case since re-measured; only their order matters. The wheel's build from a clean tree, the
-# suite's longest test, was listed at 25 (from when it copied this checkout's build).
+# and collection (~7 s of CPU) and gained nothing measurable. Seconds per module on one worker of
+# a full run (junit report, setup included, summed per module; 2026-12-07 16:54, warm, idle but
+# for the suite itself: 364 s wall; in the order before these figures the three workers ended
+# within 5 s of each other); only their order matters.
 SLOW_MODULES = {
-    "test_packaging.py": 210,
-    "test_exec_step.py": 160,
-    "test_dask_local_cluster.py": 150,
-    "test_dask_executor.py": 150,
-    "test_example.py": 125,
-    "test_export_argo.py": 90,
-    "test_local_executor.py": 70,
-    "test_example_readme.py": 65,
-    "test_reruns_and_mocks.py": 65,
-    "test_cli.py": 60,
-    "test_faults.py": 60,
-    "test_malformed_inputs.py": 50,
-    "test_caching.py": 50,
-    "test_runner.py": 40,
-    "test_kernel_isolation.py": 40,
-    "test_metrics_and_compare.py": 35,
-    "test_import_runs.py": 30,
-    "test_server_runs.py": 25,
-    "test_import_cli.py": 25,
-    "test_jobs_api.py": 25,
-    "test_step_execution.py": 25,
-    "test_run_index_watch.py": 25,
-    "test_output_limit.py": 20,
-    "test_job_cli.py": 20,
-    "test_importers.py": 20,
-    "test_server_fuzz.py": 20,
-    "test_export_script.py": 20,
-    "test_conformance.py": 15,
-    "test_cli_startup.py": 15,
-    "test_planning.py": 15,
-    "test_server_paths.py": 13,
-    "test_run_ownership.py": 11,
-    "test_server_api.py": 11,
-    "test_step_env.py": 10,
-    "test_isolated_runs.py": 10,
+    "test_packaging.py": 111,
+    "test_example_readme.py": 85,
+    "test_exec_step.py": 83,
+    "test_dask_executor.py": 78,
+    "test_example.py": 58,
+    "test_local_executor.py": 51,
+    "test_export_argo.py": 44,
+    "test_cli.py": 42,
+    "test_faults.py": 41,
+    "test_malformed_inputs.py": 36,
+    "test_dask_local_cluster.py": 34,
+    "test_reruns_and_mocks.py": 30,
+    "test_caching.py": 21,
+    "test_kernel_isolation.py": 21,
+    "test_step_execution.py": 21,
+    "test_runner.py": 20,
+    "test_metrics_and_compare.py": 19,
+    "test_output_limit.py": 16,
+    "test_export_script.py": 16,
+    "test_import_runs.py": 15,
+    "test_conformance.py": 13,
+    "test_server_runs.py": 13,
+    "test_run_index_watch.py": 12,
+    "test_jobs_api.py": 11,
+    "test_isolated_runs.py": 11,
+    "test_job_cli.py": 10,
+    "test_server_api.py": 10,
 }
 
 
