@@ -11,9 +11,8 @@ module.exports = {
   timeout: 120000,
   retries: process.env.CI ? 1 : 0,
   // Two browsers on the one server: on 2 cores the suite took 409 s wall (588 CPU-s) with one
-  // worker and 330 s (625 CPU-s) with two, each test in its own folder (tmpPath). UI_TEST_WORKERS
-  // overrides.
-  workers: Number(process.env.UI_TEST_WORKERS || 2),
+  // worker and 330 s (625 CPU-s) with two, each test in its own folder (tmpPath).
+  workers: 2,
   reporter: [['list'], ['json', { outputFile: 'test-results/results.json' }]],
   use: {
     ...baseConfig.use,
