@@ -2,7 +2,9 @@
  * The aria-live region of run status: screen readers hear the active pipeline's steps end
  * ("train_forest failed.") and its run end, whether or not the run panel shows (the region
  * belongs to the page, not the panel), at most one announcement a second however many steps
- * change. The sentences come from `statusAnnouncements.ts`.
+ * change. The region keeps the last few sentences about the active pipeline only: it empties when
+ * another pipeline becomes active or the pipeline closes. The sentences come from
+ * `statusAnnouncements.ts`.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import { IDisposable } from '@lumino/disposable';
@@ -59,6 +61,17 @@ export class StatusAnnouncer implements IDisposable {
 
   private _onChanged(): void {
     const path = this._model.pipelinePath;
+    if (path !== this._path) {
+      // The sentences kept were about another pipeline, or about one now closed.
+      this._path = path;
+      this._last = null;
+      this._pending = emptyAnnouncement();
+      if (this._timer !== null) {
+        window.clearTimeout(this._timer);
+        this._timer = null;
+      }
+      this.node.replaceChildren();
+    }
     const service = this._model.service;
     const runId = path === null ? null : service.shownRunId(path);
     if (path === null || runId === null) {
@@ -99,6 +112,7 @@ export class StatusAnnouncer implements IDisposable {
   }
 
   private _isDisposed = false;
+  private _path: string | null = null;
   private _last: IRunSnapshot | null = null;
   private _pending: IPendingAnnouncement = emptyAnnouncement();
   private _timer: number | null = null;
