@@ -4,7 +4,9 @@
  * editor's toolbar) lists the entries, and selecting one shows its versions and a preview (a
  * DataFrame's head as a table, JSON pretty-printed); a screenshot for the docs.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
+
+import { test } from './shared-lab';
 
 import {
   EDITOR,

@@ -2,7 +2,9 @@
  * Runs started outside this tab reach the run history within seconds, without a reload: a
  * run of the CLI while the pipeline is open, then the CLI's retry of it.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
+
+import { test } from './shared-lab';
 import { execFile } from 'child_process';
 import { promisify } from 'util';
 

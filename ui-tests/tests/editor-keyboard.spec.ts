@@ -3,7 +3,9 @@
  * checkboxes in the properties panel (Space), a cycle is refused with the graph's message, and
  * no step selected shows the pipeline's own settings.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
+
+import { test } from './shared-lab';
 
 import {
   EDITOR,

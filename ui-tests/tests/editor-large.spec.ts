@@ -3,7 +3,9 @@
  * nodes, full nodes zoomed in, the search box, the failed/running filter after a real run, and
  * the properties panel folded when nothing is selected.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
+
+import { test } from './shared-lab';
 
 import {
   EDITOR,

@@ -1,7 +1,9 @@
 /**
  * The pipeline editor: file type, graph editing, "Add to Pipeline", validation messages.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
+
+import { test } from './shared-lab';
 
 import {
   currentTab,
@@ -47,9 +49,9 @@ test('create a pipeline from the Launcher, add two notebooks, connect them and s
   ]);
   await page.filebrowser.refresh();
 
-  await page.evaluate(() =>
-    (window as any).jupyterapp.commands.execute('launcher:create')
-  );
+  await page.evaluate(async () => {
+    await (window as any).jupyterapp.commands.execute('launcher:create');
+  });
   await page
     .locator('.jp-Launcher:visible .jp-LauncherCard')
     .filter({
@@ -65,8 +67,13 @@ test('create a pipeline from the Launcher, add two notebooks, connect them and s
   const second = page.locator('.jp-DirListing-item', {
     hasText: 'train model.ipynb'
   });
-  await first.click();
-  await second.click({ modifiers: ['Control'] });
+  // Selected again if a refresh of the listing lands between the two clicks and drops it.
+  await expect(async () => {
+    await first.click();
+    await second.click({ modifiers: ['Control'] });
+    await expect(first).toHaveClass(/jp-mod-selected/, { timeout: 1000 });
+    await expect(second).toHaveClass(/jp-mod-selected/, { timeout: 1000 });
+  }).toPass({ timeout: 15000 });
   await second.click({ button: 'right' });
   await page.locator('.lm-Menu-item', { hasText: 'Add to Pipeline' }).click();
 

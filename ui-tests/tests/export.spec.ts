@@ -3,7 +3,9 @@
  * (the toolbar) and as an Argo Workflow (the graph's context menu, which asks for the image),
  * each written beside the pipeline and opened; exporting again asks before overwriting.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
+
+import { test } from './shared-lab';
 import * as fs from 'fs';
 import * as path from 'path';
 

@@ -2,7 +2,9 @@
  * "Import as Pipeline": an Elyra pipeline file of the file browser becomes a pipeline file, its
  * report shows in a dialog and the new file opens in the pipeline editor.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
+
+import { test } from './shared-lab';
 import * as fs from 'fs';
 import * as path from 'path';
 

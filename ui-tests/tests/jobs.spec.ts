@@ -6,7 +6,9 @@
  * and metric fill the runs table; sorting, the chart, the CSV export and comparing two runs;
  * a screenshot for the README.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
+
+import { test } from './shared-lab';
 import * as fs from 'fs';
 import * as path from 'path';
 

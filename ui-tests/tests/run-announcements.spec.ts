@@ -2,7 +2,9 @@
  * Screen readers hear a run go on: the page's aria-live region says which step failed and how
  * the run ended, against the real server and kernels, whether or not the run panel shows.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
+
+import { test } from './shared-lab';
 
 import {
   expectStatus,

@@ -2,7 +2,9 @@
  * After partial runs, the run panel shows each step's last known status: a step the shown run
  * did not run shows its status in the latest run that ran it, not just "not selected".
  */
-import { expect, test } from '@jupyterlab/galata';
+import { expect } from '@jupyterlab/galata';
+
+import { test } from './shared-lab';
 
 import {
   expectStatus,

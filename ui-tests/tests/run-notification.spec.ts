@@ -2,7 +2,9 @@
  * A run started from this tab announces its end: a JupyterLab notification says it failed and
  * at which step (or that it succeeded), and its "Show Run" action opens the run again.
  */
-import { expect, test } from '@jupyterlab/galata';
+import { expect } from '@jupyterlab/galata';
+
+import { test } from './shared-lab';
 
 import {
   EDITOR,

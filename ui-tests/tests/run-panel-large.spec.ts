@@ -4,7 +4,9 @@
  * follows the graph's selection (and the graph follows the list), and while a run goes on
  * shows "n of N done"; once long, steps are grouped by status.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
+
+import { test } from './shared-lab';
 
 import {
   expectStatus,

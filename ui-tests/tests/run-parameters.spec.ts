@@ -4,7 +4,9 @@
  * filled in), a value that does not parse as its type refused next to its field before any run
  * starts, a good one reaching the run log; the JSON view carries the same values.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
+
+import { test } from './shared-lab';
 
 import {
   expectStatus,

@@ -4,7 +4,9 @@
  * executed notebook, cancel a long step, skip unchanged steps (cached), show an older run of the
  * history, and screenshots in the dark theme.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
+
+import { test } from './shared-lab';
 import type { Locator } from '@playwright/test';
 
 import {
@@ -247,6 +249,10 @@ test.describe('run panel', () => {
     await page
       .locator(`#${PANEL_ID}`)
       .screenshot({ path: screenshotPath('run-panel-cached.png') });
+
+    // The setting back as it was: the next test shares this page (shared-lab.ts).
+    await skipUnchanged.uncheck();
+    await expect(skipUnchanged).not.toBeChecked();
   });
 
   test('shows an older run of the history on the graph, then the latest again', async ({

@@ -3,7 +3,9 @@
  * marked in the notebook, and a pipeline run skips it; untagged again (keyboard shortcut), the
  * run fails and the error shows on the graph node and the run panel.
  */
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
+
+import { test } from './shared-lab';
 
 import {
   expectStatus,

@@ -4,7 +4,9 @@
  * colours, paths shortened, the workspace root gone) and "Copy Error" for the whole of it as
  * plain text.
  */
-import { expect, test } from '@jupyterlab/galata';
+import { expect } from '@jupyterlab/galata';
+
+import { test } from './shared-lab';
 
 import {
   expectStatus,

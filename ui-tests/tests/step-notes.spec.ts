@@ -3,7 +3,9 @@
  * step that never ran (`upstream_failed`) says why, and "Skip Cell in Pipeline Runs" is offered
  * on code cells only (markdown cells never run).
  */
-import { expect, test } from '@jupyterlab/galata';
+import { expect } from '@jupyterlab/galata';
+
+import { test } from './shared-lab';
 
 import {
   expectStatus,

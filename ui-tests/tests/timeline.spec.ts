@@ -3,7 +3,9 @@
  * status (a retried step shows both attempts), times on hover, and a click selecting the step in
  * the graph; a screenshot for the docs.
  */
-import { expect, test } from '@jupyterlab/galata';
+import { expect } from '@jupyterlab/galata';
+
+import { test } from './shared-lab';
 
 import {
   expectStatus,
