@@ -63,3 +63,28 @@ def test_run_with_every_step_reused_imports_no_kernel_or_terminal_library(tmp_pa
     reused = [line.split()[1] for line in lines if line.split()[2:3] == ["cached"]]
     assert reused == ["a", "b"], again.stdout
     assert NOT_IMPORTED.isdisjoint(seen["modules"]), NOT_IMPORTED & set(seen["modules"])
+
+
+WORKER_IMPORTS = """
+import json, sys
+from runnable_jupyter.startup import import_papermill_without_hdfs
+import_papermill_without_hdfs()
+from runnable_jupyter.executors.step_execution import execute_step
+before = sorted({name.split(".")[0] for name, module in sys.modules.items() if module is not None})
+import pyarrow.fs, pyarrow.parquet
+print(json.dumps({"before": before, "fs": pyarrow.fs.__name__}))
+"""
+
+
+def test_a_step_executing_process_imports_papermill_without_pyarrow_which_stays_importable(
+    tmp_path: Path,
+) -> None:
+    """papermill loads pyarrow (and numpy) for `hdfs://` paths, which the engine never gives it:
+    the workers and `exec-step` skip that import; pyarrow still imports afterwards."""
+    done = run_python(tmp_path, "-c", WORKER_IMPORTS)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert "papermill" in report["before"]
+    assert not {"pyarrow", "numpy"} & set(report["before"])
+    assert report["fs"] == "pyarrow.fs"

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..clock import utcnow
 from ..runlog.models import ErrorInfo, StepStatus
-from ..startup import skip_format_checker_imports
+from ..startup import import_papermill_without_hdfs, skip_format_checker_imports
 from .interface import StepJob, StepResult
 from .kernel_stopping import kill_process_group, timeout_error
 from .messages import FromWorker, JobFinished, KernelStarted, Progress, RunJob
@@ -79,6 +79,7 @@ def worker_main(conn: Connection, cancel_event: Any, parent_pid: int) -> None:
     warnings.simplefilter("ignore")
     skip_format_checker_imports()
     warm_up_kernel_zygote()  # it imports ipykernel while this process imports papermill
+    import_papermill_without_hdfs()
     from .step_execution import execute_step  # imports papermill once per worker
 
     kernel: dict[str, int | None] = {"pgid": None}

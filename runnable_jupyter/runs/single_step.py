@@ -290,6 +290,9 @@ def _execute(
     request: _Request, job: StepJob, cancel: threading.Event | None, number: int
 ) -> StepResult:
     from ..executors.kernel_stopping import kill_process_group
+    from ..startup import import_papermill_without_hdfs
+
+    import_papermill_without_hdfs()
     from ..executors.step_execution import execute_step  # papermill: loaded only to execute
 
     kernel: dict[str, int | None] = {"pgid": None}
