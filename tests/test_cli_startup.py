@@ -76,11 +76,12 @@ print(json.dumps({"before": before, "fs": pyarrow.fs.__name__}))
 """
 
 
-def test_a_step_executing_process_imports_papermill_without_pyarrow_which_stays_importable(
+def test_papermill_imported_without_hdfs_leaves_out_pyarrow_which_stays_importable(
     tmp_path: Path,
 ) -> None:
     """papermill loads pyarrow (and numpy) for `hdfs://` paths, which the engine never gives it:
-    the workers and `exec-step` skip that import; pyarrow still imports afterwards."""
+    `import_papermill_without_hdfs` (called by the workers and `exec-step`) skips that import;
+    pyarrow still imports afterwards."""
     done = run_python(tmp_path, "-c", WORKER_IMPORTS)
 
     assert done.returncode == 0, done.stdout + done.stderr

@@ -21,14 +21,10 @@ import {
   IJupyterLabPageFixture,
   test as base
 } from '@jupyterlab/galata';
-import type { Kernel, Session } from '@jupyterlab/services';
 import type { Page } from '@playwright/test';
 
-interface ISharedLab {
-  page: IJupyterLabPageFixture;
-  kernels: Map<string, Kernel.IModel> | null;
-  sessions: Map<string, Session.IModel> | null;
-}
+/** The page and the kernels, sessions and terminals it started (galata's trackers). */
+type SharedLab = Awaited<ReturnType<typeof galata.newPage>>;
 
 /** Galata's own readiness check: the splash screen gone and the Launcher active. */
 async function applicationReady(page: Page, lab: any): Promise<void> {
@@ -77,7 +73,7 @@ async function resetLab(
 
 // galata types its `page` fixture loosely (it overrides Playwright's own); so does this file.
 // @ts-ignore
-export const test = base.extend<object, { sharedLab: ISharedLab }>({
+export const test = base.extend<object, { sharedLab: SharedLab }>({
   sharedLab: [
     async ({ browser }, use, workerInfo) => {
       const baseURL = workerInfo.project.use.baseURL!;
